@@ -1,0 +1,37 @@
+using AtlasBank.Chaos.AppHost.Infrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Redis and the two PostgreSQL servers: containers, or local processes where no container runtime answers.
+var data = await builder.AddDataServicesAsync();
+
+var ledgerApi = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi")
+    .WithEnvironment("Ledger__Role", "primary")
+    .WithReference(data.LedgerDb).WaitFor(data.LedgerDb)
+    .WithHttpHealthCheck("/health");
+
+var ledgerApiDr = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi-dr")
+    .WithEnvironment("Ledger__Role", "dr")
+    .WithEndpoint("http", endpoint => endpoint.Port = 6182)
+    // The DR ledger reads its own database under the same connection name as the primary's...
+    .WithReference(data.LedgerDrDb, InfrastructureBuilderExtensions.LedgerDatabaseName).WaitFor(data.LedgerDrDb)
+    // ...and subscribes to the primary's publication, which exists once ledgerapi is healthy.
+    .WithReference(data.LedgerDb, "ledgerdb-publisher").WaitFor(ledgerApi)
+    .WithPublisherAddress(data)
+    .WithHttpHealthCheck("/health");
+
+var chaosManager = builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
+    .WithReference(data.Redis).WaitFor(data.Redis)
+    .WithReference(data.ChaosDb).WaitFor(data.ChaosDb)
+    .WithReference(ledgerApi)
+    .WithReference(ledgerApiDr)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")
+    .WithReference(data.Redis).WaitFor(data.Redis)
+    .WithReference(ledgerApi).WaitFor(ledgerApi)
+    .WithReference(ledgerApiDr).WaitFor(ledgerApiDr)
+    .WithReference(chaosManager)
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AtlasBank.Chaos.AppHost.Infrastructure;
+
+/// <summary>The data services every AtlasBank.Chaos service depends on, whichever mode provides them.</summary>
+/// <param name="PublisherHostOverride">
+/// How the DR PostgreSQL server reaches the primary for logical replication when that differs from how the
+/// services reach it (containers talk over the container network); null when the services' address works.
+/// </param>
+public sealed record DataServices(
+    InfrastructureMode Mode,
+    IResourceBuilder<IResourceWithConnectionString> Redis,
+    IResourceBuilder<IResourceWithConnectionString> LedgerDb,
+    IResourceBuilder<IResourceWithConnectionString> ChaosDb,
+    IResourceBuilder<IResourceWithConnectionString> LedgerDrDb,
+    (string Host, int Port)? PublisherHostOverride);
+
+public static class InfrastructureBuilderExtensions
+{
+    public const string LedgerDatabaseName = "ledgerdb";
+
+    public static async Task<DataServices> AddDataServicesAsync(this IDistributedApplicationBuilder builder)
+    {
+        var mode = await InfrastructureModeResolver.ResolveAsync(builder);
+        return mode == InfrastructureMode.Containers
+            ? builder.AddContainerDataServices()
+            : await builder.AddProcessDataServicesAsync();
+    }
+
+    private static DataServices AddContainerDataServices(this IDistributedApplicationBuilder builder)
+    {
+        var redis = builder.AddRedis("redis");
+
+        var postgres = builder.AddPostgres("postgres")
+            // The postgres image passes arguments that start with '-' to the server.
+            .WithArgs("-c", "wal_level=logical");
+        var ledgerDb = postgres.AddDatabase(LedgerDatabaseName);
+        var chaosDb = postgres.AddDatabase("chaosdb");
+
+        var postgresDr = builder.AddPostgres("postgres-dr");
+        var ledgerDrDb = postgresDr.AddDatabase("ledgerdb-dr", LedgerDatabaseName);
+
+        return new DataServices(InfrastructureMode.Containers, redis, ledgerDb, chaosDb, ledgerDrDb, ("postgres", 5432));
+    }
+
+    private static async Task<DataServices> AddProcessDataServicesAsync(this IDistributedApplicationBuilder builder)
+    {
+        var (binaries, problem) = await LocalBinaries.FindAsync(builder.Configuration);
+        if (binaries is null)
+        {
+            throw new InvalidOperationException($"{InfrastructureModeResolver.ConfigurationKey}=processes, but {problem}. {LocalBinaries.InstallHint}");
+        }
+
+        var run = RunDirectory.Create(builder.Configuration["Infra:DataRoot"] is { Length: > 0 } root ? root : RunDirectory.DefaultRoot);
+        builder.Services.AddHostedService(provider => new RunDirectoryCleanup(run, provider.GetRequiredService<IHostApplicationLifetime>()));
+
+        var redis = builder.AddRedisProcess("redis", binaries, run);
+
+        var postgres = builder.AddPostgresProcess("postgres", binaries, run);
+        var ledgerDb = postgres.AddDatabase(LedgerDatabaseName);
+        var chaosDb = postgres.AddDatabase("chaosdb");
+
+        var postgresDr = builder.AddPostgresProcess("postgres-dr", binaries, run);
+        var ledgerDrDb = postgresDr.AddDatabase("ledgerdb-dr", LedgerDatabaseName);
+
+        return new DataServices(InfrastructureMode.Processes, redis, ledgerDb, chaosDb, ledgerDrDb, null);
+    }
+
+    /// <summary>Deletes this run's data folder once the app has stopped.</summary>
+    private sealed class RunDirectoryCleanup(RunDirectory run, IHostApplicationLifetime lifetime) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            lifetime.ApplicationStopped.Register(run.Delete);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+public static class ReplicationBuilderExtensions
+{
+    /// <summary>
+    /// Tells the DR ledger how its PostgreSQL server reaches the primary, when that differs from how the
+    /// ledger itself does (containers reach each other by resource name on the container network).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPublisherAddress(this IResourceBuilder<ProjectResource> dr, DataServices data) =>
+        data.PublisherHostOverride is { } publisher
+            ? dr.WithEnvironment("Replication__PublisherHost", publisher.Host)
+                .WithEnvironment("Replication__PublisherPort", publisher.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : dr;
+}

@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace AtlasBank.Chaos.AppHost.Infrastructure;
+
+/// <summary>
+/// Adds Redis and PostgreSQL as local processes that expose the same connection strings as Aspire's container
+/// resources, so the services cannot tell which mode they run in.
+/// </summary>
+public static class ProcessInfrastructureBuilderExtensions
+{
+    private const string EndpointName = "tcp";
+    private static readonly TimeSpan InitDbTimeout = TimeSpan.FromMinutes(2);
+
+    public static IResourceBuilder<ProcessRedisResource> AddRedisProcess(
+        this IDistributedApplicationBuilder builder, string name, LocalBinaries binaries, RunDirectory run)
+    {
+        var resource = new ProcessRedisResource(name, binaries.RedisServer, run.Subdirectory(name), FreeLoopbackPort(), NewPassword());
+
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddRedis(
+            $"127.0.0.1:{resource.Port.ToString(CultureInfo.InvariantCulture)},password={resource.Password},abortConnect=false,connectTimeout=2000",
+            name: healthCheckKey);
+
+        return builder.AddResource(resource)
+            // The password goes into a config file, not the command line, so it shows neither in `ps` nor the dashboard.
+            .WithArgs(resource.ConfigFile)
+            .WithEndpoint(port: resource.Port, targetPort: resource.Port, scheme: "tcp", name: EndpointName, isProxied: false)
+            .WithHealthCheck(healthCheckKey)
+            .WithIconName("Database")
+            .OnBeforeResourceStarted((redis, _, cancellationToken) => WriteRedisConfigAsync(redis, cancellationToken))
+            .ExcludeFromManifest();
+    }
+
+    public static IResourceBuilder<ProcessPostgresServerResource> AddPostgresProcess(
+        this IDistributedApplicationBuilder builder, string name, LocalBinaries binaries, RunDirectory run)
+    {
+        var command = RunsAsRoot ? "setpriv" : binaries.Postgres;
+        var resource = new ProcessPostgresServerResource(name, command, run.Subdirectory(name), FreeLoopbackPort(), NewPassword(), binaries);
+
+        var arguments = new List<string>();
+        if (RunsAsRoot)
+        {
+            // setpriv replaces itself with postgres, so the stop signal from the orchestrator reaches postgres.
+            arguments.AddRange(DropToPostgresUser);
+            arguments.Add(binaries.Postgres);
+        }
+
+        arguments.AddRange([
+            "-D", resource.DataDirectory,
+            "-p", resource.Port.ToString(CultureInfo.InvariantCulture),
+            "-k", resource.SocketDirectory,
+            "-c", "listen_addresses=127.0.0.1",
+            // Logical replication from the primary ledger to the DR ledger needs these on every server.
+            "-c", "wal_level=logical",
+            "-c", "max_wal_senders=10",
+            "-c", "max_replication_slots=10",
+        ]);
+
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddNpgSql(resource.AdminConnectionString, name: healthCheckKey);
+
+        return builder.AddResource(resource)
+            .WithArgs([.. arguments])
+            .WithEndpoint(port: resource.Port, targetPort: resource.Port, scheme: "tcp", name: EndpointName, isProxied: false)
+            .WithHealthCheck(healthCheckKey)
+            .WithIconName("Database")
+            .OnBeforeResourceStarted((server, _, cancellationToken) => InitializeDataDirectoryAsync(server, cancellationToken))
+            .OnResourceReady((server, readyEvent, cancellationToken) => CreateDatabasesAsync(server, readyEvent.Services, cancellationToken))
+            .ExcludeFromManifest();
+    }
+
+    public static IResourceBuilder<ProcessPostgresDatabaseResource> AddDatabase(
+        this IResourceBuilder<ProcessPostgresServerResource> server, string name, string? databaseName = null)
+    {
+        var database = new ProcessPostgresDatabaseResource(name, databaseName ?? name, server.Resource);
+        server.Resource.Databases.Add(database);
+
+        var healthCheckKey = $"{name}_check";
+        server.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
+            $"{server.Resource.AdminConnectionString};Database={database.DatabaseName}", name: healthCheckKey);
+
+        // A database child of a non-container server never reaches Running on its own (WaitFor on it would
+        // hang): it starts Waiting and is moved to Running once the server is ready and the database exists.
+        return server.ApplicationBuilder.AddResource(database)
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "PostgresDatabaseResource",
+                State = KnownResourceStates.Waiting,
+                Properties = [],
+            })
+            .WithHealthCheck(healthCheckKey)
+            .WithIconName("Database")
+            .ExcludeFromManifest();
+    }
+
+    private static bool RunsAsRoot => Environment.IsPrivilegedProcess;
+
+    private static string[] DropToPostgresUser =>
+        [$"--reuid={ProcessPostgresServerResource.SuperUser}", $"--regid={ProcessPostgresServerResource.SuperUser}", "--init-groups", "--"];
+
+    private static async Task WriteRedisConfigAsync(ProcessRedisResource redis, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(redis.DataDirectory);
+        string[] lines =
+        [
+            $"port {redis.Port.ToString(CultureInfo.InvariantCulture)}",
+            "bind 127.0.0.1",
+            "protected-mode yes",
+            $"dir {redis.DataDirectory}",
+            $"requirepass {redis.Password}",
+            // Chaos state must survive a Redis restart within a run.
+            "appendonly yes",
+            "daemonize no",
+        ];
+        await File.WriteAllLinesAsync(redis.ConfigFile, lines, cancellationToken);
+        UnixPermissions.Set(redis.ConfigFile, UnixPermissions.OwnerOnly);
+    }
+
+    private static async Task InitializeDataDirectoryAsync(ProcessPostgresServerResource server, CancellationToken cancellationToken)
+    {
+        if (File.Exists(Path.Combine(server.DataDirectory, "PG_VERSION")))
+        {
+            return; // A restart from the dashboard keeps the data.
+        }
+
+        Directory.CreateDirectory(server.DataRoot);
+        Directory.CreateDirectory(server.SocketDirectory);
+        var passwordFile = Path.Combine(server.DataRoot, "pwfile");
+        await File.WriteAllTextAsync(passwordFile, server.Password, cancellationToken);
+        UnixPermissions.Set(passwordFile, UnixPermissions.OwnerOnly);
+        try
+        {
+            string[] initDb =
+            [
+                server.Binaries.InitDb,
+                "-D", server.DataDirectory,
+                "-U", ProcessPostgresServerResource.SuperUser,
+                $"--pwfile={passwordFile}",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "--encoding=UTF8",
+                "--no-locale",
+            ];
+
+            if (RunsAsRoot)
+            {
+                await ExternalCommand.RunCheckedAsync("chown", ["-R", $"{ProcessPostgresServerResource.SuperUser}:", server.DataRoot], InitDbTimeout, cancellationToken);
+                await ExternalCommand.RunCheckedAsync("setpriv", [.. DropToPostgresUser, .. initDb], InitDbTimeout, cancellationToken);
+            }
+            else
+            {
+                await ExternalCommand.RunCheckedAsync(initDb[0], initDb[1..], InitDbTimeout, cancellationToken);
+            }
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+    }
+
+    private static async Task CreateDatabasesAsync(ProcessPostgresServerResource server, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var notifications = services.GetRequiredService<ResourceNotificationService>();
+        await using var connection = new NpgsqlConnection(server.AdminConnectionString);
+        await connection.OpenAsync(cancellationToken);
+
+        foreach (var database in server.Databases)
+        {
+            await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection))
+            {
+                exists.Parameters.AddWithValue("name", database.DatabaseName);
+                if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+                {
+                    var quoted = "\"" + database.DatabaseName.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+                    await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
+                    await create.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+
+            await notifications.PublishUpdateAsync(database, snapshot => snapshot with
+            {
+                State = KnownResourceStates.Running,
+                StartTimeStamp = DateTime.UtcNow,
+            });
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string NewPassword() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}

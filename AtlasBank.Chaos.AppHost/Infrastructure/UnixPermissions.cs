@@ -1,0 +1,19 @@
+namespace AtlasBank.Chaos.AppHost.Infrastructure;
+
+/// <summary>File modes for the data folders; Windows has no such modes and processes mode does not need them there.</summary>
+internal static class UnixPermissions
+{
+    public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Owner has everything; others may only pass through, so a server user can reach its own folder below.</summary>
+    public const UnixFileMode Traversable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    public static void Set(string path, UnixFileMode mode)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, mode);
+        }
+    }
+}

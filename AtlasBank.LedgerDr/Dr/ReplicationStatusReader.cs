@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace AtlasBank.LedgerDr.Dr;
+
+/// <summary>Where DR stands against the primary. Null fields are unknown (e.g. the primary is unreachable).</summary>
+/// <param name="TablesSyncing">Tables still in their initial copy; 0 once every table streams changes.</param>
+/// <param name="LagBytes">WAL the primary has written that DR has not confirmed.</param>
+/// <param name="ReplayLagMs">The primary's measure of how long its last change took to be applied on DR.</param>
+public sealed record DrStatus(
+    string Role,
+    string? Subscription,
+    bool SubscriptionExists,
+    bool SubscriptionEnabled,
+    int? TablesSyncing,
+    string? ReceivedLsn,
+    string? LatestEndLsn,
+    DateTimeOffset? LastMessageReceivedAt,
+    DateTimeOffset? LatestEndTime,
+    bool PublisherReachable,
+    string? PublisherLsn,
+    long? LagBytes,
+    double? ReplayLagMs,
+    DateTimeOffset CheckedAt);
+
+public sealed class ReplicationStatusReader(
+    NpgsqlDataSource dataSource,
+    IServiceProvider services,
+    IOptions<LedgerOptions> ledgerOptions,
+    IOptions<ReplicationOptions> replicationOptions,
+    TimeProvider timeProvider)
+{
+    private static readonly TimeSpan PublisherTimeout = TimeSpan.FromSeconds(3);
+
+    public async Task<DrStatus> ReadAsync(CancellationToken cancellationToken)
+    {
+        var subscriptionName = replicationOptions.Value.SubscriptionName;
+        var now = timeProvider.GetUtcNow();
+        if (!ledgerOptions.Value.IsDr)
+        {
+            var (lsn, lag, replay) = await ReadPublisherAsync(dataSource, subscriptionName, null, cancellationToken);
+            return new DrStatus("primary", null, false, false, null, null, null, null, null, true, lsn, lag, replay, now);
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            SELECT s.subenabled,
+                   (SELECT count(*)::int FROM pg_subscription_rel r WHERE r.srsubid = s.oid AND r.srsubstate <> 'r'),
+                   st.received_lsn::text, st.latest_end_lsn::text, st.last_msg_receipt_time, st.latest_end_time
+            FROM pg_subscription s
+            LEFT JOIN pg_stat_subscription st ON st.subid = s.oid AND st.relid IS NULL
+            WHERE s.subname = $1
+            """);
+        command.Parameters.Add(new() { Value = subscriptionName });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return new DrStatus("dr", subscriptionName, false, false, null, null, null, null, null, false, null, null, null, now);
+        }
+
+        var enabled = reader.GetBoolean(0);
+        var syncing = reader.GetInt32(1);
+        var received = reader.IsDBNull(2) ? null : reader.GetString(2);
+        var latestEnd = reader.IsDBNull(3) ? null : reader.GetString(3);
+        DateTimeOffset? lastMessage = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4);
+        DateTimeOffset? latestEndTime = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5);
+
+        var publisher = services.GetRequiredKeyedService<NpgsqlDataSource>(ReplicationOptions.PublisherConnectionName);
+        try
+        {
+            var (publisherLsn, lagBytes, replayLag) = await ReadPublisherAsync(publisher, subscriptionName, latestEnd, cancellationToken);
+            return new DrStatus("dr", subscriptionName, true, enabled, syncing, received, latestEnd, lastMessage, latestEndTime,
+                true, publisherLsn, lagBytes, replayLag, now);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // A DR drill is exactly when the primary may be gone: DR still reports what it knows.
+            return new DrStatus("dr", subscriptionName, true, enabled, syncing, received, latestEnd, lastMessage, latestEndTime,
+                false, null, null, null, now);
+        }
+    }
+
+    /// <summary>The primary's WAL position, how far the subscriber's confirmed position trails it, and replay lag.</summary>
+    private static async Task<(string Lsn, long? LagBytes, double? ReplayLagMs)> ReadPublisherAsync(
+        NpgsqlDataSource publisher, string subscriptionName, string? subscriberLsn, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PublisherTimeout);
+        await using var command = publisher.CreateCommand("""
+            SELECT pg_current_wal_lsn()::text,
+                   CASE WHEN $2::pg_lsn IS NOT NULL
+                        THEN greatest(pg_wal_lsn_diff(pg_current_wal_lsn(), $2::pg_lsn), 0)::bigint
+                        ELSE (SELECT greatest(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::bigint
+                              FROM pg_replication_slots WHERE slot_name = $1)
+                   END,
+                   (SELECT extract(epoch FROM replay_lag) * 1000 FROM pg_stat_replication WHERE application_name = $1)::float8
+            """);
+        command.Parameters.Add(new() { Value = subscriptionName });
+        command.Parameters.Add(new() { Value = (object?)subscriberLsn ?? DBNull.Value, DataTypeName = "text" });
+        await using var reader = await command.ExecuteReaderAsync(timeout.Token);
+        await reader.ReadAsync(timeout.Token);
+        return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetDouble(2));
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+using AtlasBank.LedgerDr.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class LedgerServiceExtensions
+{
+    public static IHostApplicationBuilder AddLedgerServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LedgerOptions>()
+            .BindConfiguration(LedgerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<ReplicationOptions>()
+            .BindConfiguration(ReplicationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LedgerOptions>, DrNeedsPublisherValidation>();
+
+        builder.AddNpgsqlDataSource(LedgerOptions.DatabaseConnectionName);
+        if (builder.Configuration.GetConnectionString(ReplicationOptions.PublisherConnectionName) is { Length: > 0 })
+        {
+            // DR must stay healthy while the primary is down (that is what a drill tests): no health check on it.
+            builder.AddKeyedNpgsqlDataSource(ReplicationOptions.PublisherConnectionName, settings => settings.DisableHealthChecks = true);
+        }
+
+        builder.Services.AddSingleton<LedgerStore>();
+        builder.Services.AddSingleton<ReplicationSetup>();
+        builder.Services.AddSingleton<ReplicationStatusReader>();
+        builder.Services.AddSingleton<LedgerDatabaseInitializer>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<LedgerDatabaseInitializer>());
+        builder.Services.AddHealthChecks().AddCheck<LedgerDatabaseInitializer>("ledger-database-ready");
+        builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
+
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+
+        return builder;
+    }
+
+    /// <summary>A DR ledger without a way to reach the primary could never replicate: refuse to start.</summary>
+    private sealed class DrNeedsPublisherValidation(IConfiguration configuration) : IValidateOptions<LedgerOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, LedgerOptions options) =>
+            options.IsDr && string.IsNullOrEmpty(configuration.GetConnectionString(ReplicationOptions.PublisherConnectionName))
+                ? ValidateOptionsResult.Fail(
+                    $"Ledger:Role is dr, so ConnectionStrings:{ReplicationOptions.PublisherConnectionName} (the primary's database) is required.")
+                : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,15 @@
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddLedgerServices();
+
+var app = builder.Build();
+
+app.UseServiceDefaults();
+app.MapAccountsApi();
+app.MapTransfersApi();
+app.MapLedgerApi();
+app.MapDrApi();
+app.MapDefaultEndpoints();
+
+app.Run();

@@ -1,0 +1,136 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AtlasBank.LedgerDr.Transfers;
+
+public sealed record TransferRequest(Guid? FromAccountId, Guid? ToAccountId, decimal? Amount, string? Reference);
+
+public static class TransfersApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string IdempotentReplayHeader = "Idempotent-Replayed";
+    public const int MaxIdempotencyKeyLength = 200;
+    public const int MaxReferenceLength = 500;
+    public const decimal MaxAmount = 1_000_000_000_000m;
+
+    public static IEndpointRouteBuilder MapTransfersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/transfers").WithTags("Transfers");
+
+        api.MapPost("/", PostTransfer)
+            .AddEndpointFilter<DrReadOnlyFilter>()
+            .WithName("PostTransfer")
+            .WithSummary("Move money between two accounts: one debit and one credit entry in one transaction.")
+            .WithDescription($"Send an {IdempotencyKeyHeader} header to make retries safe: a repeated request returns the first result.");
+        api.MapGet("/{id:guid}", GetTransfer)
+            .WithName("GetTransfer")
+            .WithSummary("A transfer with its two entries.");
+
+        return app;
+    }
+
+    public static async Task<Results<Created<Transfer>, Ok<Transfer>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> PostTransfer(
+        TransferRequest request,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        LedgerStore store,
+        HttpResponse response,
+        CancellationToken cancellationToken)
+    {
+        var errors = Validate(request, idempotencyKey);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var command = new TransferCommand(request.FromAccountId!.Value, request.ToAccountId!.Value, request.Amount!.Value, request.Reference, idempotencyKey);
+        switch (await store.TransferAsync(command, cancellationToken))
+        {
+            case TransferOutcome.Posted posted:
+                return TypedResults.Created($"/transfers/{posted.Transfer.Id}", posted.Transfer);
+            case TransferOutcome.Replayed replayed:
+                response.Headers[IdempotentReplayHeader] = "true";
+                return TypedResults.Ok(replayed.Transfer);
+            case TransferOutcome.AccountNotFound missing:
+                return TypedResults.NotFound(AccountsApi.AccountNotFound(missing.AccountId));
+            case TransferOutcome.CurrencyMismatch mismatch:
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["toAccountId"] = [$"The accounts hold different currencies ({mismatch.FromCurrency} and {mismatch.ToCurrency})."],
+                });
+            case TransferOutcome.InsufficientFunds insufficient:
+                return TypedResults.Conflict(new ProblemDetails
+                {
+                    Status = StatusCodes.Status409Conflict,
+                    Title = "Insufficient funds.",
+                    Detail = $"The debited account holds {insufficient.Balance:0.00} and does not allow overdraft.",
+                });
+            case TransferOutcome.IdempotencyKeyReused:
+                return TypedResults.Conflict(new ProblemDetails
+                {
+                    Status = StatusCodes.Status409Conflict,
+                    Title = "Idempotency-Key reused.",
+                    Detail = "This Idempotency-Key was already used for a different transfer; use a new key for a new transfer.",
+                });
+            default:
+                throw new InvalidOperationException("Unknown transfer outcome.");
+        }
+    }
+
+    public static async Task<Results<Ok<Transfer>, NotFound<ProblemDetails>>> GetTransfer(
+        Guid id, LedgerStore store, CancellationToken cancellationToken) =>
+        await store.GetTransferAsync(id, cancellationToken) is { } transfer
+            ? TypedResults.Ok(transfer)
+            : TypedResults.NotFound(new ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound,
+                Title = "Transfer not found.",
+                Detail = $"No transfer has id {id}.",
+            });
+
+    internal static ValidationErrors Validate(TransferRequest request, string? idempotencyKey)
+    {
+        var errors = new ValidationErrors();
+        if (request.FromAccountId is null || request.FromAccountId == Guid.Empty)
+        {
+            errors.Add("fromAccountId", "Required: the id of the account to debit.");
+        }
+
+        if (request.ToAccountId is null || request.ToAccountId == Guid.Empty)
+        {
+            errors.Add("toAccountId", "Required: the id of the account to credit.");
+        }
+        else if (request.ToAccountId == request.FromAccountId)
+        {
+            errors.Add("toAccountId", "Must differ from fromAccountId.");
+        }
+
+        switch (request.Amount)
+        {
+            case null:
+                errors.Add("amount", "Required: a positive amount with at most two decimal places.");
+                break;
+            case <= 0m:
+                errors.Add("amount", "Must be greater than zero.");
+                break;
+            case > MaxAmount:
+                errors.Add("amount", $"Must not exceed {MaxAmount:0}.");
+                break;
+            case { } amount when decimal.Round(amount, 2) != amount:
+                errors.Add("amount", "At most two decimal places.");
+                break;
+        }
+
+        if (request.Reference is { } reference && (reference.Length > MaxReferenceLength || reference.Any(char.IsControl)))
+        {
+            errors.Add("reference", $"At most {MaxReferenceLength} characters, none of them control characters.");
+        }
+
+        if (idempotencyKey is not null
+            && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~')))
+        {
+            errors.Add(IdempotencyKeyHeader, $"1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces.");
+        }
+
+        return errors;
+    }
+}
