@@ -41,7 +41,10 @@ public static class InfrastructureBuilderExtensions
         var postgresDr = builder.AddPostgres("postgres-dr");
         var ledgerDrDb = postgresDr.AddDatabase("ledgerdb-dr", LedgerDatabaseName);
 
-        return new DataServices(InfrastructureMode.Containers, redis, ledgerDb, chaosDb, ledgerDrDb, ("postgres", 5432));
+        // Run mode hands the services host-side addresses (localhost and a proxied port) that mean nothing inside
+        // the DR container; published, every address is already the in-network one.
+        (string, int)? publisherOverride = builder.ExecutionContext.IsRunMode ? (postgres.Resource.Name, 5432) : null;
+        return new DataServices(InfrastructureMode.Containers, redis, ledgerDb, chaosDb, ledgerDrDb, publisherOverride);
     }
 
     private static async Task<DataServices> AddProcessDataServicesAsync(this IDistributedApplicationBuilder builder)

@@ -53,13 +53,13 @@ public static partial class AccountsApi
         return TypedResults.Created($"/accounts/{account.Id}", account);
     }
 
-    public static async Task<Results<Ok<Account>, NotFound<ProblemDetails>>> GetAccount(
+    public static async Task<Results<Ok<Account>, ProblemHttpResult>> GetAccount(
         Guid id, LedgerStore store, CancellationToken cancellationToken) =>
         await store.GetAccountAsync(id, cancellationToken) is { } account
             ? TypedResults.Ok(account)
-            : TypedResults.NotFound(AccountNotFound(id));
+            : TypedResults.Problem(AccountNotFound(id));
 
-    public static async Task<Results<Ok<IReadOnlyList<Entry>>, NotFound<ProblemDetails>, ValidationProblem>> GetEntries(
+    public static async Task<Results<Ok<IReadOnlyList<Entry>>, ProblemHttpResult, ValidationProblem>> GetEntries(
         Guid id, LedgerStore store, CancellationToken cancellationToken, int limit = DefaultEntriesLimit)
     {
         if (limit is < 1 or > MaxEntriesLimit)
@@ -72,7 +72,7 @@ public static partial class AccountsApi
 
         return await store.GetEntriesAsync(id, limit, cancellationToken) is { } entries
             ? TypedResults.Ok(entries)
-            : TypedResults.NotFound(AccountNotFound(id));
+            : TypedResults.Problem(AccountNotFound(id));
     }
 
     internal static ProblemDetails AccountNotFound(Guid id) => new()

@@ -29,7 +29,7 @@ public static class TransfersApi
         return app;
     }
 
-    public static async Task<Results<Created<Transfer>, Ok<Transfer>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> PostTransfer(
+    public static async Task<Results<Created<Transfer>, Ok<Transfer>, ValidationProblem, ProblemHttpResult>> PostTransfer(
         TransferRequest request,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         LedgerStore store,
@@ -51,21 +51,21 @@ public static class TransfersApi
                 response.Headers[IdempotentReplayHeader] = "true";
                 return TypedResults.Ok(replayed.Transfer);
             case TransferOutcome.AccountNotFound missing:
-                return TypedResults.NotFound(AccountsApi.AccountNotFound(missing.AccountId));
+                return TypedResults.Problem(AccountsApi.AccountNotFound(missing.AccountId));
             case TransferOutcome.CurrencyMismatch mismatch:
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]>
                 {
                     ["toAccountId"] = [$"The accounts hold different currencies ({mismatch.FromCurrency} and {mismatch.ToCurrency})."],
                 });
             case TransferOutcome.InsufficientFunds insufficient:
-                return TypedResults.Conflict(new ProblemDetails
+                return TypedResults.Problem(new ProblemDetails
                 {
                     Status = StatusCodes.Status409Conflict,
                     Title = "Insufficient funds.",
                     Detail = $"The debited account holds {insufficient.Balance:0.00} and does not allow overdraft.",
                 });
             case TransferOutcome.IdempotencyKeyReused:
-                return TypedResults.Conflict(new ProblemDetails
+                return TypedResults.Problem(new ProblemDetails
                 {
                     Status = StatusCodes.Status409Conflict,
                     Title = "Idempotency-Key reused.",
@@ -76,11 +76,11 @@ public static class TransfersApi
         }
     }
 
-    public static async Task<Results<Ok<Transfer>, NotFound<ProblemDetails>>> GetTransfer(
+    public static async Task<Results<Ok<Transfer>, ProblemHttpResult>> GetTransfer(
         Guid id, LedgerStore store, CancellationToken cancellationToken) =>
         await store.GetTransferAsync(id, cancellationToken) is { } transfer
             ? TypedResults.Ok(transfer)
-            : TypedResults.NotFound(new ProblemDetails
+            : TypedResults.Problem(new ProblemDetails
             {
                 Status = StatusCodes.Status404NotFound,
                 Title = "Transfer not found.",

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace AtlasBank.Chaos.Tests.AppHost;
+
+/// <summary>The manifest is what azd deploys (to Azure Container Apps): publishing must describe every resource.</summary>
+public sealed class ManifestTests : IDisposable
+{
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(3);
+    private readonly string _output = Path.Combine(Path.GetTempPath(), $"atlasbank-manifest-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task PublishingEmitsContainersForDataServicesAndProjectsForServices()
+    {
+        var manifestPath = Path.Combine(_output, "aspire-manifest.json");
+
+        var (exitCode, log) = await PublishManifestAsync(manifestPath);
+
+        Assert.True(exitCode == 0, log);
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath));
+        var resources = manifest.RootElement.GetProperty("resources");
+        string TypeOf(string name) => resources.GetProperty(name).GetProperty("type").GetString()!;
+
+        Assert.All(["redis", "postgres", "postgres-dr"], name => Assert.Equal("container.v0", TypeOf(name)));
+        Assert.All(["ledgerapi", "ledgerapi-dr", "chaos-manager", "chaos-agent"], name => Assert.Equal("project.v0", TypeOf(name)));
+        Assert.All(["ledgerdb", "chaosdb", "ledgerdb-dr"], name => Assert.Equal("value.v0", TypeOf(name)));
+
+        // The primary must run with logical decoding, or the DR subscription cannot start.
+        var postgresArgs = resources.GetProperty("postgres").GetProperty("args").EnumerateArray().Select(arg => arg.GetString());
+        Assert.Contains("wal_level=logical", postgresArgs);
+        var drEnvironment = resources.GetProperty("ledgerapi-dr").GetProperty("env");
+        Assert.Equal("dr", drEnvironment.GetProperty("Ledger__Role").GetString());
+        Assert.Equal("{ledgerdb.connectionString}", drEnvironment.GetProperty("ConnectionStrings__ledgerdb-publisher").GetString());
+    }
+
+    private static async Task<(int ExitCode, string Log)> PublishManifestAsync(string manifestPath)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Release"
+            : "Debug";
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            "run", "--project", Projects.AtlasBank_Chaos_AppHost.ProjectPath, "--no-build", "-c", configuration,
+            "--no-launch-profile", "--", "--publisher", "manifest", "--output-path", manifestPath,
+        })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(PublishTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await output + await error);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_output))
+        {
+            Directory.Delete(_output, recursive: true);
+        }
+    }
+}

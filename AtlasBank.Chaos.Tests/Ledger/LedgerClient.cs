@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AtlasBank.LedgerDr.Ledger;
+
+namespace AtlasBank.Chaos.Tests.Ledger;
+
+/// <summary>Typed calls to a ledger service, as a client application would make them.</summary>
+public sealed class LedgerClient(HttpClient http)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public HttpClient Http => http;
+
+    public async Task<Account> CreateAccountAsync(string name, string currency = "EUR", bool allowOverdraft = false)
+    {
+        using var response = await http.PostAsJsonAsync("/accounts", new { name, currency, allowOverdraft }, Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<Account>(Json))!;
+    }
+
+    /// <summary>A funding account (overdraft allowed) and a customer account funded with <paramref name="opening"/>.</summary>
+    public async Task<(Account Funding, Account Customer)> CreateFundedPairAsync(decimal opening)
+    {
+        var funding = await CreateAccountAsync($"funding-{Guid.NewGuid():N}", allowOverdraft: true);
+        var customer = await CreateAccountAsync($"customer-{Guid.NewGuid():N}");
+        using var response = await PostTransferAsync(funding.Id, customer.Id, opening);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (funding, customer);
+    }
+
+    public Task<HttpResponseMessage> PostTransferAsync(Guid from, Guid to, decimal amount, string? idempotencyKey = null, string? reference = null) =>
+        PostRawTransferAsync(JsonContent.Create(new { fromAccountId = from, toAccountId = to, amount, reference }, options: Json), idempotencyKey);
+
+    public async Task<HttpResponseMessage> PostRawTransferAsync(HttpContent content, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/transfers") { Content = content };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return await http.SendAsync(request);
+    }
+
+    public async Task<Account?> GetAccountAsync(Guid id)
+    {
+        using var response = await http.GetAsync($"/accounts/{id}");
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<Account>(response);
+    }
+
+    public async Task<IReadOnlyList<Entry>> GetEntriesAsync(Guid accountId)
+    {
+        using var response = await http.GetAsync($"/accounts/{accountId}/entries");
+        return await ReadAsync<List<Entry>>(response);
+    }
+
+    public async Task<LedgerChecksum> GetChecksumAsync()
+    {
+        using var response = await http.GetAsync("/ledger/checksum");
+        return await ReadAsync<LedgerChecksum>(response);
+    }
+
+    /// <summary>Polls until the account exists with the expected balance; returns how long that took.</summary>
+    public async Task<TimeSpan> WaitForBalanceAsync(Guid accountId, decimal balance, TimeSpan timeout)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (stopwatch.Elapsed < timeout)
+        {
+            if (await GetAccountAsync(accountId) is { } account && account.Balance == balance)
+            {
+                return stopwatch.Elapsed;
+            }
+
+            await Task.Delay(20);
+        }
+
+        var last = await GetAccountAsync(accountId);
+        Assert.Fail($"Account {accountId} did not reach balance {balance} within {timeout}; last seen: {last?.Balance.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "absent"}.");
+        return stopwatch.Elapsed;
+    }
+
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize<T>(body, Json)!;
+    }
+}
