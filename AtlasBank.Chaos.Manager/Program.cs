@@ -6,6 +6,7 @@ builder.AddChaosManagerServices();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.MapChaosManagerEndpoints();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -26,9 +26,13 @@ public static class Extensions
         builder.AddBasicServiceDefaults();
 
         builder.Services.AddServiceDiscovery();
+        builder.Services.AddChaosInjection();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
+            // Order matters: chaos inside the standard handler (its retries see injected faults) and
+            // outside service discovery (chaos matches the logical host, e.g. ledgerapi).
             http.AddStandardResilienceHandler();
+            http.AddChaosHandler();
             http.AddServiceDiscovery();
         });
 

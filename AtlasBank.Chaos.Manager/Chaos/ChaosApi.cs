@@ -1,0 +1,290 @@
+using System.Text.Json;
+using AtlasBank.Chaos.Manager.Infrastructure;
+using AtlasBank.Chaos.ServiceDefaults.Chaos;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace AtlasBank.Chaos.Manager.Chaos;
+
+public sealed record ChaosList(int Count, IReadOnlyList<ChaosExperiment> Experiments);
+
+public sealed record BulkEnableResult(int Count, IReadOnlyList<ChaosExperiment> Experiments);
+
+public sealed record DisableResult(string Service, bool Disabled);
+
+/// <param name="NotActive">Named services that had no active chaos: nothing to disable (not an error in bulk).</param>
+public sealed record BulkDisableResult(IReadOnlyList<string> Disabled, IReadOnlyList<string> NotActive);
+
+public sealed record ChaosStatsResponse(ChaosStatsView Total, IReadOnlyList<ChaosStatsView> Services);
+
+public sealed record ChaosStatsView(
+    string Service, string? Mode, long Injections, long Successes, long Failures, long Attempts,
+    long InjectedFaults, long InjectedLatency, long InjectedLatencyMs, double SuccessRate)
+{
+    public static ChaosStatsView From(ChaosStats stats) => new(
+        stats.Service, stats.Mode, stats.Injections, stats.Successes, stats.Failures, stats.Attempts,
+        stats.InjectedFaults, stats.InjectedLatency, stats.InjectedLatencyMs, Math.Round(stats.SuccessRate, 4));
+}
+
+/// <summary>What the <see cref="ChaosApi"/> handlers need, injected as one parameter.</summary>
+public sealed class ChaosServices(ChaosStore store, ChaosInjector injector, ChaosManagerMetrics metrics, IOptions<ChaosManagerOptions> options, TimeProvider timeProvider)
+{
+    public ChaosStore Store { get; } = store;
+
+    public ChaosInjector Injector { get; } = injector;
+
+    public ChaosManagerMetrics Metrics { get; } = metrics;
+
+    public ChaosManagerOptions Options { get; } = options.Value;
+
+    public TimeProvider TimeProvider { get; } = timeProvider;
+}
+
+/// <summary>The chaos control API, exactly as the spec writes it.</summary>
+public static class ChaosApi
+{
+    public static IEndpointRouteBuilder MapChaosApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/chaos").WithTags("Chaos");
+
+        api.MapPost("/enable", Enable)
+            .Accepts<EnableChaosRequest>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
+            .WithName("EnableChaos")
+            .WithSummary("Enable latency or failure chaos for a service, with a lease (DurationSeconds).")
+            .WithDescription("Any Content-Type is read as JSON, so the spec's curl calls work with or without -H 'Content-Type: application/json'.");
+        api.MapPost("/disable", Disable)
+            .Accepts<string>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
+            .WithName("DisableChaos")
+            .WithSummary("Disable chaos for a service: the body is a JSON string (\"ledger\") or {\"Service\":\"ledger\"}.");
+        api.MapGet("/list", List)
+            .WithName("ListChaos")
+            .WithSummary("Every active chaos experiment.");
+        api.MapGet("/inject", Inject)
+            .WithName("InjectChaos")
+            .WithSummary("Call the service's target through its chaos strategies with RetryCount retries; report what happened.");
+        api.MapGet("/stats", Stats)
+            .WithName("ChaosStats")
+            .WithSummary("Inject statistics per service and in total, shared by every manager replica.");
+        api.MapPost("/bulk-enable", BulkEnable)
+            .Accepts<EnableChaosRequest[]>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
+            .WithName("BulkEnableChaos")
+            .WithSummary("Enable several experiments at once: all are valid and applied, or none is.");
+        api.MapPost("/bulk-disable", BulkDisable)
+            .Accepts<string[]>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
+            .WithName("BulkDisableChaos")
+            .WithSummary("Disable chaos for several services (a JSON array of names).");
+
+        return app;
+    }
+
+    public static async Task<Results<Ok<ChaosExperiment>, ValidationProblem, ProblemHttpResult>> Enable(
+        HttpRequest request, ChaosServices services)
+    {
+        var body = await JsonBody.ReadAsync<EnableChaosRequest>(request);
+        if (!body.IsValid)
+        {
+            return Unwrap(body.Problem!);
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        ChaosRequestValidator.Validate(body.Value!, services.Options, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var experiment = ToExperiment(body.Value!, services);
+        await services.Store.EnableAsync([experiment]);
+        return TypedResults.Ok(experiment);
+    }
+
+    public static async Task<Results<Ok<BulkEnableResult>, ValidationProblem, ProblemHttpResult>> BulkEnable(
+        HttpRequest request, ChaosServices services)
+    {
+        var body = await JsonBody.ReadAsync<EnableChaosRequest[]>(request, JsonBody.DefaultMaxBytes * 4);
+        if (!body.IsValid)
+        {
+            return Unwrap(body.Problem!);
+        }
+
+        var items = body.Value!;
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (items.Length == 0 || items.Length > services.Options.MaxBulkItems)
+        {
+            errors["body"] = [$"Send 1 to {services.Options.MaxBulkItems} experiments."];
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (items[i] is null)
+            {
+                errors[$"[{i}]"] = ["An experiment object is required."];
+                continue;
+            }
+
+            ChaosRequestValidator.Validate(items[i], services.Options, errors, $"[{i}].");
+            if (ChaosRequestValidator.NormalizeServiceName(items[i].Service) is { } name && !seen.Add(name))
+            {
+                errors[$"[{i}].Service"] = [$"'{name}' appears more than once in this request."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var experiments = items.Select(item => ToExperiment(item, services)).ToArray();
+        await services.Store.EnableAsync(experiments);
+        return TypedResults.Ok(new BulkEnableResult(experiments.Length, experiments));
+    }
+
+    public static async Task<Results<Ok<DisableResult>, ValidationProblem, ProblemHttpResult>> Disable(
+        HttpRequest request, ChaosServices services)
+    {
+        var body = await JsonBody.ReadAsync<JsonElement>(request);
+        if (!body.IsValid)
+        {
+            return Unwrap(body.Problem!);
+        }
+
+        var service = body.Value.ValueKind switch
+        {
+            JsonValueKind.String => body.Value.GetString(),
+            JsonValueKind.Object => ServiceOf(body.Value),
+            _ => null,
+        };
+        service = ChaosRequestValidator.NormalizeServiceName(service);
+        if (!ChaosRequestValidator.IsValidServiceName(service))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["Service"] = ["Send the service name as a JSON string (\"ledger\") or as {\"Service\":\"ledger\"}. " + ChaosRequestValidator.ServiceNameRule],
+            });
+        }
+
+        var disabled = await services.Store.DisableAsync([service!]);
+        return disabled.Count == 1
+            ? TypedResults.Ok(new DisableResult(service!, Disabled: true))
+            : NotActive(service!);
+    }
+
+    public static async Task<Results<Ok<BulkDisableResult>, ValidationProblem, ProblemHttpResult>> BulkDisable(
+        HttpRequest request, ChaosServices services)
+    {
+        var body = await JsonBody.ReadAsync<string?[]>(request, JsonBody.DefaultMaxBytes * 4);
+        if (!body.IsValid)
+        {
+            return Unwrap(body.Problem!);
+        }
+
+        var names = body.Value!.Select(ChaosRequestValidator.NormalizeServiceName).ToArray();
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (names.Length == 0 || names.Length > services.Options.MaxBulkItems)
+        {
+            errors["body"] = [$"Send 1 to {services.Options.MaxBulkItems} service names."];
+        }
+
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (!ChaosRequestValidator.IsValidServiceName(names[i]))
+            {
+                errors[$"[{i}]"] = [ChaosRequestValidator.ServiceNameRule];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var distinct = names.Select(name => name!).Distinct(StringComparer.Ordinal).ToArray();
+        var disabled = await services.Store.DisableAsync(distinct);
+        return TypedResults.Ok(new BulkDisableResult(disabled, [.. distinct.Except(disabled, StringComparer.Ordinal)]));
+    }
+
+    public static async Task<Ok<ChaosList>> List(ChaosServices services)
+    {
+        var experiments = await services.Store.ListAsync();
+        return TypedResults.Ok(new ChaosList(experiments.Count, experiments));
+    }
+
+    public static async Task<Results<Ok<InjectResult>, ValidationProblem, ProblemHttpResult>> Inject(
+        string? service, ChaosServices services, CancellationToken cancellationToken)
+    {
+        service = ChaosRequestValidator.NormalizeServiceName(service);
+        if (!ChaosRequestValidator.IsValidServiceName(service))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["service"] = ["Required query parameter: " + ChaosRequestValidator.ServiceNameRule],
+            });
+        }
+
+        if (await services.Store.GetAsync(service!) is not { } experiment)
+        {
+            return NotActive(service!);
+        }
+
+        var result = await services.Injector.InjectAsync(experiment, cancellationToken);
+        await services.Store.RecordInjectAsync(experiment, result);
+        services.Metrics.Injected(result);
+        return TypedResults.Ok(result);
+    }
+
+    public static async Task<Ok<ChaosStatsResponse>> Stats(ChaosServices services)
+    {
+        var (total, perService) = await services.Store.GetStatsAsync();
+        services.Metrics.Update(perService);
+        return TypedResults.Ok(new ChaosStatsResponse(ChaosStatsView.From(total), [.. perService.Select(ChaosStatsView.From)]));
+    }
+
+    private static ChaosExperiment ToExperiment(EnableChaosRequest request, ChaosServices services)
+    {
+        var now = services.TimeProvider.GetUtcNow();
+        var mode = ChaosRequestValidator.ParseMode(request.Mode)!.Value;
+        return new ChaosExperiment(
+            Service: ChaosRequestValidator.NormalizeServiceName(request.Service)!,
+            Mode: mode,
+            FailureRate: request.FailureRate ?? 0.0,
+            DelayMs: request.DelayMs ?? 0,
+            RetryCount: request.RetryCount ?? 0,
+            TargetUrl: request.TargetUrl,
+            ExperimentId: $"exp-{Guid.CreateVersion7():N}",
+            EnabledAt: now,
+            ExpiresAt: now.AddSeconds(request.DurationSeconds ?? services.Options.DefaultDurationSeconds));
+    }
+
+    private static string? ServiceOf(JsonElement body)
+    {
+        string? service = null;
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!property.NameEquals("Service") && !string.Equals(property.Name, "service", StringComparison.OrdinalIgnoreCase))
+            {
+                return null; // unknown fields are refused, as everywhere else
+            }
+
+            service = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+        }
+
+        return service;
+    }
+
+    private static ProblemHttpResult NotActive(string service) => TypedResults.Problem(new ProblemDetails
+    {
+        Status = StatusCodes.Status404NotFound,
+        Title = "No active chaos for this service.",
+        Detail = $"Service '{service}' has no active chaos experiment (never enabled, disabled, or its lease ran out).",
+    });
+
+    /// <summary>JsonBody answers with ValidationProblem or ProblemHttpResult; hand on whichever it is.</summary>
+    private static ProblemHttpResult Unwrap(IResult problem) => problem switch
+    {
+        ProblemHttpResult typed => typed,
+        ValidationProblem validation => TypedResults.Problem(validation.ProblemDetails),
+        _ => throw new InvalidOperationException("Unexpected body problem."),
+    };
+}

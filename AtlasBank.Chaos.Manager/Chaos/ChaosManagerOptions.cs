@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AtlasBank.Chaos.Manager.Chaos;
+
+/// <summary>Limits and defaults of the chaos API. Bound from <c>ChaosManager</c>; validated on start.</summary>
+public sealed class ChaosManagerOptions
+{
+    public const string SectionName = "ChaosManager";
+
+    /// <summary>Lease of an experiment whose request names none (<c>DurationSeconds</c>).</summary>
+    [Range(1, 86_400)]
+    public int DefaultDurationSeconds { get; set; } = 1_800;
+
+    /// <summary>The longest lease a request may ask for.</summary>
+    [Range(1, 86_400)]
+    public int MaxDurationSeconds { get; set; } = 14_400;
+
+    [Range(0, 600_000)]
+    public int MaxDelayMs { get; set; } = 60_000;
+
+    [Range(0, 100)]
+    public int MaxRetryCount { get; set; } = 10;
+
+    [Range(1, 1_000)]
+    public int MaxBulkItems { get; set; } = 50;
+
+    /// <summary>Pause between the inject probe's retries.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan InjectRetryDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Bound on one inject call, retries and injected delays included.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan InjectTimeout { get; set; } = TimeSpan.FromMinutes(2);
+}

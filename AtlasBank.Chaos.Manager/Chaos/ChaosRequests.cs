@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using AtlasBank.Chaos.ServiceDefaults.Chaos;
+
+namespace AtlasBank.Chaos.Manager.Chaos;
+
+/// <summary>The body of <c>POST /chaos/enable</c> and of each <c>bulk-enable</c> item, as the spec writes it.</summary>
+public sealed class EnableChaosRequest
+{
+    public string? Service { get; set; }
+
+    public string? Mode { get; set; }
+
+    public double? FailureRate { get; set; }
+
+    public int? DelayMs { get; set; }
+
+    public int? RetryCount { get; set; }
+
+    public string? TargetUrl { get; set; }
+
+    /// <summary>The lease in seconds; defaults to <see cref="ChaosManagerOptions.DefaultDurationSeconds"/>.</summary>
+    public int? DurationSeconds { get; set; }
+}
+
+/// <summary>The body of <c>POST /chaos/disable</c> in its object form.</summary>
+public sealed class DisableChaosRequest
+{
+    public string? Service { get; set; }
+}
+
+public static partial class ChaosRequestValidator
+{
+    public const int MaxServiceNameLength = 63;
+    public const int MaxTargetUrlLength = 2_048;
+
+    /// <summary>A DNS label: what a service is called in service discovery and in Kubernetes.</summary>
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex ServiceName();
+
+    public static bool IsValidServiceName(string? service) => service is not null && ServiceName().IsMatch(service);
+
+    /// <summary>Service names compare lower-case; anything else about the name is the caller's to get right.</summary>
+    public static string? NormalizeServiceName(string? service) =>
+        service is null ? null : service.All(char.IsAscii) ? service.ToLowerInvariant() : service;
+
+    public static string ServiceNameRule => $"Required: 1 to {MaxServiceNameLength} characters, lower-case letters, digits and inner dashes (a DNS label).";
+
+    /// <summary>Checks one request; adds every problem under its field name (prefixed for bulk items).</summary>
+    public static void Validate(EnableChaosRequest request, ChaosManagerOptions limits, IDictionary<string, string[]> errors, string prefix = "")
+    {
+        void Add(string field, string message) =>
+            errors[prefix + field] = errors.TryGetValue(prefix + field, out var existing) ? [.. existing, message] : [message];
+
+        if (!IsValidServiceName(NormalizeServiceName(request.Service)))
+        {
+            Add(nameof(request.Service), ServiceNameRule);
+        }
+
+        var mode = ParseMode(request.Mode);
+        if (mode is null)
+        {
+            Add(nameof(request.Mode), "Required: 'latency' or 'failure'.");
+        }
+
+        if (request.FailureRate is { } rate && (!double.IsFinite(rate) || rate is < 0 or > 1))
+        {
+            Add(nameof(request.FailureRate), "Must be a number from 0.0 to 1.0.");
+        }
+        else if (mode == ChaosMode.Failure && request.FailureRate is null)
+        {
+            Add(nameof(request.FailureRate), "Required in failure mode: the share of calls to fail, from 0.0 to 1.0.");
+        }
+
+        if (request.DelayMs is { } delay && (delay < 0 || delay > limits.MaxDelayMs))
+        {
+            Add(nameof(request.DelayMs), $"Must be from 0 to {limits.MaxDelayMs} ms.");
+        }
+        else if (mode == ChaosMode.Latency && request.DelayMs is null or 0)
+        {
+            Add(nameof(request.DelayMs), "Required in latency mode: the delay to add to every call, more than 0 ms.");
+        }
+
+        if (request.RetryCount is { } retries && (retries < 0 || retries > limits.MaxRetryCount))
+        {
+            Add(nameof(request.RetryCount), $"Must be from 0 to {limits.MaxRetryCount}.");
+        }
+
+        if (request.TargetUrl is { } target
+            && (target.Length > MaxTargetUrlLength
+                || !Uri.TryCreate(target, UriKind.Absolute, out var uri)
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        {
+            Add(nameof(request.TargetUrl), $"Must be an absolute http or https URL of at most {MaxTargetUrlLength} characters.");
+        }
+
+        if (request.DurationSeconds is { } duration && (duration < 1 || duration > limits.MaxDurationSeconds))
+        {
+            Add(nameof(request.DurationSeconds), $"Must be from 1 to {limits.MaxDurationSeconds} seconds; every experiment expires.");
+        }
+    }
+
+    public static ChaosMode? ParseMode(string? mode) => mode?.ToLowerInvariant() switch
+    {
+        "latency" => ChaosMode.Latency,
+        "failure" => ChaosMode.Failure,
+        _ => null,
+    };
+}

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using AtlasBank.Chaos.ServiceDefaults.Chaos;
+using StackExchange.Redis;
+
+namespace AtlasBank.Chaos.Manager.Chaos;
+
+/// <summary>Statistics of inject calls, for one service or in total. Kept in Redis so replicas agree.</summary>
+public sealed record ChaosStats(
+    string Service,
+    string? Mode,
+    long Injections,
+    long Successes,
+    long Failures,
+    long Attempts,
+    long InjectedFaults,
+    long InjectedLatency,
+    long InjectedLatencyMs)
+{
+    public const string TotalName = "_total";
+
+    /// <summary>Successful injections over all injections; 1 when there were none.</summary>
+    public double SuccessRate => Injections == 0 ? 1.0 : (double)Successes / Injections;
+}
+
+/// <summary>Chaos state in Redis: the only writer of the keys in <see cref="ChaosRedisKeys"/>.</summary>
+public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timeProvider)
+{
+    private IDatabase Database => redis.GetDatabase();
+
+    /// <summary>Enables every experiment or none (one MULTI/EXEC), then announces each change.</summary>
+    public async Task EnableAsync(IReadOnlyList<ChaosExperiment> experiments)
+    {
+        var transaction = Database.CreateTransaction();
+        var writes = new List<Task>();
+        foreach (var experiment in experiments)
+        {
+            writes.Add(transaction.StringSetAsync(ChaosRedisKeys.Experiment(experiment.Service), experiment.ToJson(), experiment.ExpiresAt - experiment.EnabledAt));
+            writes.Add(transaction.SortedSetAddAsync(ChaosRedisKeys.Active, experiment.Service, experiment.ExpiresAt.ToUnixTimeMilliseconds()));
+        }
+
+        var version = transaction.StringIncrementAsync(ChaosRedisKeys.Version);
+        if (!await transaction.ExecuteAsync())
+        {
+            throw new RedisException("The chaos state transaction was not applied.");
+        }
+
+        await Task.WhenAll(writes);
+        foreach (var experiment in experiments)
+        {
+            await AnnounceAsync(ChaosChange.Enabled, experiment.Service, experiment.ExperimentId, await version);
+        }
+    }
+
+    /// <summary>Disables the named services; returns those that had active chaos.</summary>
+    public async Task<IReadOnlyList<string>> DisableAsync(IReadOnlyList<string> services)
+    {
+        var transaction = Database.CreateTransaction();
+        var removals = services.Select(service => (Service: service, Removed: transaction.SortedSetRemoveAsync(ChaosRedisKeys.Active, service), Deleted: transaction.KeyDeleteAsync(ChaosRedisKeys.Experiment(service)))).ToList();
+        var version = transaction.StringIncrementAsync(ChaosRedisKeys.Version);
+        if (!await transaction.ExecuteAsync())
+        {
+            throw new RedisException("The chaos state transaction was not applied.");
+        }
+
+        var disabled = new List<string>();
+        foreach (var (service, removed, deleted) in removals)
+        {
+            // An expired lease leaves a set member without its entry: that service was no longer active.
+            if (await removed && await deleted)
+            {
+                disabled.Add(service);
+            }
+        }
+
+        foreach (var service in disabled)
+        {
+            await AnnounceAsync(ChaosChange.Disabled, service, null, await version);
+        }
+
+        return disabled;
+    }
+
+    public async Task<IReadOnlyList<ChaosExperiment>> ListAsync()
+    {
+        var now = timeProvider.GetUtcNow();
+        // Leases that ran out leave members behind in the active set; drop them as we pass.
+        await Database.SortedSetRemoveRangeByScoreAsync(ChaosRedisKeys.Active, double.NegativeInfinity, now.ToUnixTimeMilliseconds());
+        var active = await ChaosStateSynchronizer.ReadActiveAsync(Database, now);
+        return [.. active.Where(experiment => experiment.IsActiveAt(now)).OrderBy(experiment => experiment.Service, StringComparer.Ordinal)];
+    }
+
+    public async Task<ChaosExperiment?> GetAsync(string service)
+    {
+        var value = await Database.StringGetAsync(ChaosRedisKeys.Experiment(service));
+        return value.HasValue && ChaosExperiment.FromJson(value!) is { } experiment && experiment.IsActiveAt(timeProvider.GetUtcNow())
+            ? experiment
+            : null;
+    }
+
+    /// <summary>Adds one inject call to the service's and the total statistics, atomically.</summary>
+    public async Task RecordInjectAsync(ChaosExperiment experiment, InjectResult result)
+    {
+        var transaction = Database.CreateTransaction();
+        foreach (var key in new[] { ChaosRedisKeys.Stats(experiment.Service), ChaosRedisKeys.StatsTotal })
+        {
+            _ = transaction.HashIncrementAsync(key, "injections");
+            _ = transaction.HashIncrementAsync(key, result.Success ? "successes" : "failures");
+            _ = transaction.HashIncrementAsync(key, "attempts", result.Attempts);
+            _ = transaction.HashIncrementAsync(key, "injected_faults", result.InjectedFaults);
+            _ = transaction.HashIncrementAsync(key, "injected_latency", result.InjectedLatencyCount);
+            _ = transaction.HashIncrementAsync(key, "injected_latency_ms", (long)result.InjectedLatencyMs);
+        }
+
+        _ = transaction.HashSetAsync(ChaosRedisKeys.Stats(experiment.Service), "mode", JsonSerializer.Serialize(experiment.Mode).Trim('"'));
+        _ = transaction.SetAddAsync(ChaosRedisKeys.StatsIndex, experiment.Service);
+        await transaction.ExecuteAsync();
+    }
+
+    public async Task<(ChaosStats Total, IReadOnlyList<ChaosStats> Services)> GetStatsAsync()
+    {
+        var services = (await Database.SetMembersAsync(ChaosRedisKeys.StatsIndex)).Select(member => member.ToString()).Order(StringComparer.Ordinal).ToArray();
+        var batch = Database.CreateBatch();
+        var total = batch.HashGetAllAsync(ChaosRedisKeys.StatsTotal);
+        var perService = services.Select(service => batch.HashGetAllAsync(ChaosRedisKeys.Stats(service))).ToArray();
+        batch.Execute();
+        return (ToStats(ChaosStats.TotalName, await total), [.. (await Task.WhenAll(perService)).Select((entries, i) => ToStats(services[i], entries))]);
+    }
+
+    private async Task AnnounceAsync(string action, string service, string? experimentId, long version)
+    {
+        var change = new ChaosChange(action, service, experimentId, version, timeProvider.GetUtcNow());
+        await Database.PublishAsync(RedisChannel.Literal(ChaosRedisKeys.Channel), JsonSerializer.Serialize(change, ChaosExperiment.JsonOptions));
+    }
+
+    private static ChaosStats ToStats(string service, HashEntry[] entries)
+    {
+        var values = entries.ToDictionary(entry => entry.Name.ToString(), entry => entry.Value, StringComparer.Ordinal);
+        long Get(string name) => values.TryGetValue(name, out var value) && value.TryParse(out long number) ? number : 0;
+        return new ChaosStats(
+            service,
+            values.TryGetValue("mode", out var mode) ? mode.ToString() : null,
+            Get("injections"), Get("successes"), Get("failures"), Get("attempts"),
+            Get("injected_faults"), Get("injected_latency"), Get("injected_latency_ms"));
+    }
+}

@@ -1,0 +1,27 @@
+using AtlasBank.Chaos.ServiceDefaults.Chaos;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class ChaosServiceCollectionExtensions
+{
+    /// <summary>Registers the chaos cache, its Redis synchroniser and the handler every HttpClient gets.</summary>
+    public static IServiceCollection AddChaosInjection(this IServiceCollection services)
+    {
+        services.AddOptions<ChaosOptions>()
+            .BindConfiguration(ChaosOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(ChaosRandomizer.Shared);
+        services.TryAddSingleton<ChaosStateCache>();
+        services.TryAddSingleton<ChaosPipelineProvider>();
+        services.TryAddSingleton<ChaosClientMetrics>();
+        services.TryAddTransient<ChaosHandler>();
+        services.AddHostedService<ChaosStateSynchronizer>();
+        return services;
+    }
+
+    public static IHttpClientBuilder AddChaosHandler(this IHttpClientBuilder builder) =>
+        builder.AddHttpMessageHandler<ChaosHandler>();
+}

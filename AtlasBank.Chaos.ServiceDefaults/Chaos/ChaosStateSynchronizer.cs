@@ -1,0 +1,98 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AtlasBank.Chaos.ServiceDefaults.Chaos;
+
+/// <summary>
+/// Keeps <see cref="ChaosStateCache"/> current: re-reads the state when the manager announces a change on the
+/// Redis channel, and every <see cref="ChaosOptions.ResyncInterval"/> in case a message was lost. Any Redis
+/// failure empties the cache, so an unreachable Redis means no chaos.
+/// </summary>
+public sealed partial class ChaosStateSynchronizer(
+    ChaosStateCache cache,
+    IConfiguration configuration,
+    IOptions<ChaosOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ChaosStateSynchronizer> logger) : BackgroundService
+{
+    private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var connectionString = configuration.GetConnectionString(options.Value.RedisConnectionName);
+        if (!options.Value.Enabled || string.IsNullOrWhiteSpace(connectionString))
+        {
+            LogChaosOff(options.Value.RedisConnectionName);
+            return;
+        }
+
+        var redisOptions = ConfigurationOptions.Parse(connectionString);
+        redisOptions.AbortOnConnectFail = false;
+        redisOptions.ConnectTimeout = 2_000;
+        redisOptions.SyncTimeout = 2_000;
+        redisOptions.AsyncTimeout = 2_000;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisOptions);
+        redis.ConnectionFailed += (_, _) => cache.Clear();
+        redis.ConnectionRestored += (_, _) => _changes.Writer.TryWrite(true);
+
+        await redis.GetSubscriber().SubscribeAsync(
+            RedisChannel.Literal(ChaosRedisKeys.Channel),
+            (_, _) => _changes.Writer.TryWrite(true));
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await ResyncAsync(redis.GetDatabase(), stoppingToken);
+            await WaitForChangeOrIntervalAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>Reads every active experiment: the active set, then their entries, in two round trips.</summary>
+    public static async Task<IReadOnlyList<ChaosExperiment>> ReadActiveAsync(IDatabaseAsync database, DateTimeOffset now)
+    {
+        var services = await database.SortedSetRangeByScoreAsync(ChaosRedisKeys.Active, now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start);
+        if (services.Length == 0)
+        {
+            return [];
+        }
+
+        var entries = await database.StringGetAsync([.. services.Select(service => (RedisKey)ChaosRedisKeys.Experiment(service!))]);
+        return [.. entries.Where(entry => entry.HasValue).Select(entry => ChaosExperiment.FromJson(entry!)).OfType<ChaosExperiment>()];
+    }
+
+    private async Task ResyncAsync(IDatabaseAsync database, CancellationToken stoppingToken)
+    {
+        try
+        {
+            cache.Apply(await ReadActiveAsync(database, timeProvider.GetUtcNow()));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException && !stoppingToken.IsCancellationRequested)
+        {
+            cache.Clear();
+            LogResyncFailed(ex.Message);
+        }
+    }
+
+    private async Task WaitForChangeOrIntervalAsync(CancellationToken stoppingToken)
+    {
+        using var interval = new CancellationTokenSource(options.Value.ResyncInterval, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, interval.Token);
+        try
+        {
+            await _changes.Reader.ReadAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The interval passed without a change: resync anyway.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chaos injection is off for this service: disabled, or no connection string '{ConnectionName}'.")]
+    private partial void LogChaosOff(string connectionName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chaos state could not be read ({Reason}); injecting nothing until it can.")]
+    private partial void LogResyncFailed(string reason);
+}
