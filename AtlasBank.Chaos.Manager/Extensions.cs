@@ -24,6 +24,7 @@ public static class ChaosManagerServiceExtensions
         builder.Services.AddSingleton<ChaosInjector>();
         builder.Services.AddSingleton<ChaosManagerMetrics>();
         builder.Services.AddSingleton<ChaosServices>();
+        builder.Services.AddHostedService<ChaosStatsRefresher>();
         builder.Services.AddExceptionHandler<RedisUnavailableExceptionHandler>();
 
         // The probe applies chaos and retries itself (ChaosInjector): no standard resilience on top, or its

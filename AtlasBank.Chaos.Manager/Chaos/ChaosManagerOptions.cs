@@ -28,6 +28,10 @@ public sealed class ChaosManagerOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan InjectRetryDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>How often <c>chaos_success_rate</c> is re-read from the shared statistics.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StatsRefreshInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Bound on one inject call, retries and injected delays included.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan InjectTimeout { get; set; } = TimeSpan.FromMinutes(2);
