@@ -31,7 +31,8 @@ public sealed class AtlasAppFixture : IAsyncLifetime
             cancellation.Token);
         builder.Services.AddLogging(logging => logging
             .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning)
-            .AddFilter("Aspire.Hosting", LogLevel.Warning));
+            .AddFilter("Aspire.Hosting", LogLevel.Warning)
+            .AddFilter("AtlasBank.Chaos.AppHost.Resources", LogLevel.Warning));
 
         _app = await builder.BuildAsync(cancellation.Token).WaitAsync(StartTimeout, cancellation.Token);
         await _app.StartAsync(cancellation.Token).WaitAsync(StartTimeout, cancellation.Token);

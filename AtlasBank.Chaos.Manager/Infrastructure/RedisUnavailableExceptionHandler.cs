@@ -1,36 +1,15 @@
-using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
+using AtlasBank.Chaos.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace AtlasBank.Chaos.Manager.Infrastructure;
 
-/// <summary>Chaos state lives in Redis: without it the manager answers 503, never 500, and changes nothing.</summary>
-internal sealed partial class RedisUnavailableExceptionHandler(IProblemDetailsService problemDetails, ILogger<RedisUnavailableExceptionHandler> logger)
-    : IExceptionHandler
+/// <summary>Chaos state lives in Redis: without it the manager answers 503 and changes nothing.</summary>
+internal sealed class RedisUnavailableExceptionHandler(IProblemDetailsService problemDetails, ILogger<RedisUnavailableExceptionHandler> logger)
+    : DependencyUnavailableExceptionHandler(problemDetails, logger)
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
-    {
-        if (exception is not (RedisConnectionException or RedisTimeoutException))
-        {
-            return false;
-        }
+    protected override string Title => "Chaos state is unavailable.";
 
-        LogUnavailable(exception.Message);
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = "5";
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Chaos state is unavailable.",
-                Detail = "Redis, which holds chaos state, cannot be reached. No chaos is injected meanwhile; retry later.",
-            },
-            Exception = exception,
-        });
-    }
+    protected override string Detail => "Redis, which holds chaos state, cannot be reached. No chaos is injected meanwhile; retry later.";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable: {Reason}")]
-    private partial void LogUnavailable(string reason);
+    protected override bool IsUnavailable(Exception exception) => exception is RedisConnectionException or RedisTimeoutException;
 }

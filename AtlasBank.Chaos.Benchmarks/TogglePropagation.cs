@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Aspire.Hosting.Testing;
+using AtlasBank.Chaos.ServiceDefaults.Chaos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AtlasBank.Chaos.Benchmarks;
+
+/// <summary>
+/// Time from the manager's answer to an enable or disable until another process's chaos view has changed,
+/// over many toggles. Starts the real app (processes mode); this process plays "another service".
+/// </summary>
+public static class TogglePropagation
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    public static async Task<int> RunAsync(int toggles)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AtlasBank_Chaos_AppHost>(
+            ["--Infra:Mode=processes"], (options, _) => options.DisableDashboard = true);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning).AddFilter("AtlasBank.Chaos.AppHost.Resources", LogLevel.Warning).AddFilter("Aspire.Hosting", LogLevel.Warning));
+        await using var app = await builder.BuildAsync();
+        await app.StartAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("chaos-manager").WaitAsync(TimeSpan.FromMinutes(5));
+        using var manager = app.CreateHttpClient("chaos-manager");
+
+        var service = Host.CreateApplicationBuilder();
+        service.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = await app.GetConnectionStringAsync("redis") });
+        service.Logging.SetMinimumLevel(LogLevel.Warning);
+        service.Services.AddChaosInjection();
+        using var host = service.Build();
+        await host.StartAsync();
+        var cache = host.Services.GetRequiredService<ChaosStateCache>();
+        var target = new Uri("http://ledgerapi/health");
+        await WaitAsync(() => cache.LastSyncedAt is not null);
+
+        var enable = new List<double>(toggles);
+        var disable = new List<double>(toggles);
+        for (var i = 0; i < toggles; i++)
+        {
+            using (var response = await manager.PostAsync("/chaos/enable", Json("""{"Service":"ledger","Mode":"latency","DelayMs":1}""")))
+            {
+                response.EnsureSuccessStatusCode();
+                enable.Add(await WaitAsync(() => cache.Match(target) is not null));
+            }
+
+            using (var response = await manager.PostAsync("/chaos/disable", Json("\"ledger\"")))
+            {
+                response.EnsureSuccessStatusCode();
+                disable.Add(await WaitAsync(() => cache.Match(target) is null));
+            }
+        }
+
+        await host.StopAsync();
+        Console.WriteLine($"Toggle propagation over {toggles} enables and {toggles} disables (ms from the manager's answer until another process sees it):");
+        Console.WriteLine(Row("enable", enable));
+        Console.WriteLine(Row("disable", disable));
+        Console.WriteLine(Row("all", [.. enable, .. disable]));
+        return 0;
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static async Task<double> WaitAsync(Func<bool> seen)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (!seen())
+        {
+            if (stopwatch.Elapsed > Bound)
+            {
+                throw new TimeoutException($"The change was not seen within {Bound}.");
+            }
+
+            await Task.Delay(TimeSpan.FromTicks(1_000)); // ~0.1 ms: yields the core to the app under test
+        }
+
+        return stopwatch.Elapsed.TotalMilliseconds;
+    }
+
+    private static string Row(string name, List<double> samples)
+    {
+        samples.Sort();
+        double At(double quantile) => samples[Math.Min(samples.Count - 1, (int)Math.Ceiling(quantile * samples.Count) - 1)];
+        return string.Create(CultureInfo.InvariantCulture, $"  {name,-8} p50 {At(0.50),7:0.00}  p99 {At(0.99),7:0.00}  max {samples[^1],7:0.00}  (n={samples.Count})");
+    }
+}
