@@ -1,16 +1,82 @@
+using AtlasBank.Chaos.Agent.Shadow;
+using AtlasBank.Chaos.ServiceDefaults.Shadow;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
 namespace Microsoft.Extensions.Hosting;
 
 public static class ChaosAgentServiceExtensions
 {
-    public const string PrimaryLedgerClient = "ledgerapi";
-    public const string DrLedgerClient = "ledgerapi-dr";
-
-    /// <summary>The agent stores comparisons in Redis and talks to both ledgers through service discovery.</summary>
+    /// <summary>Shadow traffic: samples from Redis, replayed against DR, compared, stored back in Redis.</summary>
     public static IHostApplicationBuilder AddChaosAgentServices(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("redis");
-        builder.Services.AddHttpClient(PrimaryLedgerClient, client => client.BaseAddress = new Uri("http://ledgerapi"));
-        builder.Services.AddHttpClient(DrLedgerClient, client => client.BaseAddress = new Uri("http://ledgerapi-dr"));
+
+        builder.Services.AddOptions<ShadowOptions>()
+            .BindConfiguration(ShadowOptions.SectionName)
+            .Configure<IConfiguration>(ApplySpecEnvironment)
+            .ValidateDataAnnotations()
+            .Validate(options => Uri.TryCreate(ShadowOptions.ToUri(options.Source).ToString(), UriKind.Absolute, out _), "SHADOW_SRC must be host[:port] or an http URL.")
+            .Validate(options => Uri.TryCreate(ShadowOptions.ToUri(options.Destination).ToString(), UriKind.Absolute, out _), "SHADOW_DST must be host[:port] or an http URL.")
+            .ValidateOnStart();
+
+        // One honest call per comparison: retries would hide DR errors, so no standard handler on these clients.
+#pragma warning disable EXTEXP0001 // the documented way to opt one client out of ConfigureHttpClientDefaults
+        builder.Services.AddHttpClient(ShadowReplayer.SourceClient, (provider, client) => ConfigureReplayClient(client, provider.GetRequiredService<IOptions<ShadowOptions>>().Value.SourceUri))
+            .RemoveAllResilienceHandlers();
+        builder.Services.AddHttpClient(ShadowReplayer.DestinationClient, (provider, client) => ConfigureReplayClient(client, provider.GetRequiredService<IOptions<ShadowOptions>>().Value.DestinationUri))
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+
+        builder.Services.AddSingleton<ShadowReplayer>();
+        builder.Services.AddSingleton<ShadowStore>();
+        builder.Services.AddSingleton<ShadowMetrics>();
+        builder.Services.AddSingleton<ShadowWorker>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<ShadowWorker>());
+        builder.Services.AddSingleton<DriftValidator>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<DriftValidator>());
+        builder.Services.AddHealthChecks().AddCheck<ShadowWorker>("shadow-worker");
+
+        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.PropertyNamingPolicy = null);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
         return builder;
+    }
+
+    public static WebApplication MapChaosAgentEndpoints(this WebApplication app)
+    {
+        app.MapShadowApi();
+        app.MapPrometheusScrapingEndpoint();
+        return app;
+    }
+
+    private static void ConfigureReplayClient(HttpClient client, Uri baseAddress)
+    {
+        client.BaseAddress = baseAddress;
+        client.DefaultRequestHeaders.Add(ShadowEnvironment.ReplayHeader, "1");
+    }
+
+    /// <summary>The spec configures the agent with SHADOW_SRC, SHADOW_DST, SHADOW_RATE and REDIS_KEY_PREFIX.</summary>
+    private static void ApplySpecEnvironment(ShadowOptions options, IConfiguration configuration)
+    {
+        if (configuration[ShadowEnvironment.Source] is { Length: > 0 } source)
+        {
+            options.Source = source;
+        }
+
+        if (configuration[ShadowEnvironment.Destination] is { Length: > 0 } destination)
+        {
+            options.Destination = destination;
+        }
+
+        if (configuration[ShadowEnvironment.Rate] is { } rate)
+        {
+            options.Rate = ShadowEnvironment.ParseRate(rate);
+        }
+
+        if (configuration[ShadowEnvironment.KeyPrefix] is { } prefix)
+        {
+            options.KeyPrefix = prefix;
+        }
     }
 }

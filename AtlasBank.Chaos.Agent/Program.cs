@@ -6,6 +6,7 @@ builder.AddChaosAgentServices();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.MapChaosAgentEndpoints();
 app.MapDefaultEndpoints();
 
 app.Run();

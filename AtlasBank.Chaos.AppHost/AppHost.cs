@@ -1,3 +1,4 @@
+using AtlasBank.Chaos.AppHost;
 using AtlasBank.Chaos.AppHost.Infrastructure;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -5,9 +6,14 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Redis and the two PostgreSQL servers: containers, or local processes where no container runtime answers.
 var data = await builder.AddDataServicesAsync();
 
+// Shadow traffic: the primary samples SHADOW_RATE of its reads into Redis; the agent replays them on DR.
+var shadow = builder.AddShadowSettings();
+
 var ledgerApi = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi")
     .WithEnvironment("Ledger__Role", "primary")
     .WithReference(data.LedgerDb).WaitFor(data.LedgerDb)
+    .WithReference(data.Redis)
+    .WithShadowSettings(shadow)
     .WithHttpHealthCheck("/health");
 
 var ledgerApiDr = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi-dr")
@@ -32,6 +38,9 @@ builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")
     .WithReference(ledgerApi).WaitFor(ledgerApi)
     .WithReference(ledgerApiDr).WaitFor(ledgerApiDr)
     .WithReference(chaosManager)
+    .WithEnvironment("SHADOW_SRC", ledgerApi.Resource.Name)
+    .WithEnvironment("SHADOW_DST", ledgerApiDr.Resource.Name)
+    .WithShadowSettings(shadow)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

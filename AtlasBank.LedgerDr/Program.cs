@@ -6,6 +6,7 @@ builder.AddLedgerServices();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseShadowTap();
 app.MapAccountsApi();
 app.MapTransfersApi();
 app.MapLedgerApi();

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AtlasBank.Chaos.ServiceDefaults.Shadow;
 using AtlasBank.LedgerDr.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -33,10 +34,49 @@ public static class LedgerServiceExtensions
         builder.Services.AddHealthChecks().AddCheck<LedgerDatabaseInitializer>("ledger-database-ready");
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
 
+        builder.AddShadowTap();
+
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
 
         return builder;
+    }
+
+    /// <summary>
+    /// The primary samples the requests it serves for the agent's DR comparison, when it has Redis. The DR
+    /// ledger never samples: it is what the samples are compared against.
+    /// </summary>
+    private static void AddShadowTap(this IHostApplicationBuilder builder)
+    {
+        var isPrimary = builder.Configuration.GetValue<LedgerRole?>($"{LedgerOptions.SectionName}:{nameof(LedgerOptions.Role)}") == LedgerRole.Primary;
+        if (!isPrimary || string.IsNullOrEmpty(builder.Configuration.GetConnectionString("redis")))
+        {
+            return;
+        }
+
+        builder.Services.AddOptions<ShadowTapOptions>()
+            .BindConfiguration(ShadowTapOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                if (configuration[ShadowEnvironment.Rate] is { } rate)
+                {
+                    options.Rate = ShadowEnvironment.ParseRate(rate);
+                }
+
+                if (configuration[ShadowEnvironment.KeyPrefix] is { } prefix)
+                {
+                    options.KeyPrefix = prefix;
+                }
+            })
+            .ValidateDataAnnotations()
+            .Validate(options => options.Methods.All(method => method is "GET" or "HEAD"),
+                "Shadow:Methods may hold only GET and HEAD: a write is never replayed to DR.")
+            .ValidateOnStart();
+
+        // Shadowing must never make the ledger unhealthy: no health check on this Redis.
+        builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
+        builder.Services.AddSingleton<ShadowTap>();
+        builder.Services.AddHostedService<ShadowSamplePublisher>();
     }
 
     /// <summary>A DR ledger without a way to reach the primary could never replicate: refuse to start.</summary>

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AtlasBank.Chaos.Agent.Shadow;
+
+/// <summary>
+/// Every <see cref="ShadowOptions.ValidationInterval"/>: one replica computes the drift rate over the window,
+/// stores it with its 24 h history and warns (📊) when drift above the noise floor passes the threshold.
+/// Every replica logs its shadow-traffic summary (🌗) and refreshes its gauges.
+/// </summary>
+public sealed partial class DriftValidator(
+    ShadowStore store,
+    ShadowWorker worker,
+    ShadowMetrics metrics,
+    IOptions<ShadowOptions> options,
+    TimeProvider timeProvider,
+    ILogger<DriftValidator> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        using var timer = new PeriodicTimer(settings.ValidationInterval, timeProvider);
+        var processedBefore = 0L;
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                if (await store.TryTakeValidationTurnAsync(settings.ValidationInterval))
+                {
+                    await ValidateAsync();
+                }
+
+                metrics.Update(await store.LatestReportAsync(), await store.DroppedAsync());
+                var processed = worker.Processed;
+                LogTraffic(processed - processedBefore, settings.ValidationInterval.TotalSeconds, settings.Source, settings.Destination);
+                processedBefore = processed;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                LogValidationFailed(ex.Message);
+            }
+        }
+    }
+
+    public async Task<DriftReport> ValidateAsync()
+    {
+        var settings = options.Value;
+        var counts = await store.CountsAsync(settings.Window);
+        var report = Report(counts, settings, timeProvider.GetUtcNow());
+        await store.SaveReportAsync(report);
+        if (report.Alert)
+        {
+            LogDriftAlert(report.DriftAboveNoise, report.Threshold, report.Drift, report.Compared, report.NoiseFloor, report.WindowSeconds);
+        }
+        else
+        {
+            LogDriftOk(report.DriftAboveNoise, report.Drift, report.Compared, report.Lag, report.Error, report.Chaos, report.NoiseFloor, report.WindowSeconds);
+        }
+
+        return report;
+    }
+
+    /// <summary>The drift rate over comparisons with a definite answer (match or drift), less the noise floor.</summary>
+    public static DriftReport Report(ShadowCounts counts, ShadowOptions settings, DateTimeOffset at)
+    {
+        var compared = counts.Match + counts.Drift;
+        var rate = compared == 0 ? 0 : (double)counts.Drift / compared;
+        var noise = counts.NoiseObserved == 0 ? 0 : (double)counts.NoiseDisagreed / counts.NoiseObserved;
+        var aboveNoise = Math.Max(0, rate - noise);
+        return new DriftReport(at, settings.Window.TotalSeconds, compared, counts.Match, counts.Drift, counts.Lag, counts.Error, counts.Chaos,
+            Math.Round(rate, 4), Math.Round(noise, 4), Math.Round(aboveNoise, 4), settings.DriftThreshold, aboveNoise > settings.DriftThreshold);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "📊 Drift rate {Rate:P1} above the noise floor exceeds {Threshold:P0}: {Drift} of {Compared} comparisons drifted (noise floor {Noise:P1}, window {Window} s)")]
+    private partial void LogDriftAlert(double rate, double threshold, long drift, long compared, double noise, double window);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "📊 Drift rate {Rate:P1}: {Drift} of {Compared} drifted, {Lag} lag, {Error} error, {Chaos} under chaos (noise floor {Noise:P1}, window {Window} s)")]
+    private partial void LogDriftOk(double rate, long drift, long compared, long lag, long error, long chaos, double noise, double window);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "🌗 Shadow traffic: {Count} requests replayed in the last {Seconds} s ({Source} → {Destination})")]
+    private partial void LogTraffic(long count, double seconds, string source, string destination);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "📊 Drift validation skipped: {Reason}")]
+    private partial void LogValidationFailed(string reason);
+}

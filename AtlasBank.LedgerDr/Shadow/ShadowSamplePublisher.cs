@@ -1,0 +1,63 @@
+using AtlasBank.Chaos.ServiceDefaults.Shadow;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace AtlasBank.LedgerDr.Shadow;
+
+/// <summary>
+/// Moves samples from the tap's queue to the Redis stream in batches, stamping each batch with the primary's
+/// current WAL position (an upper bound of what each sample saw). Redis away: the batch is dropped and counted.
+/// </summary>
+public sealed partial class ShadowSamplePublisher(
+    ShadowTap tap,
+    IConnectionMultiplexer redis,
+    NpgsqlDataSource dataSource,
+    ILogger<ShadowSamplePublisher> logger) : BackgroundService
+{
+    private const int MaxBatch = 200;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var keys = new ShadowRedisKeys(tap.Options.KeyPrefix);
+        var batch = new List<ShadowSample>(MaxBatch);
+        while (await tap.Samples.WaitToReadAsync(stoppingToken))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && tap.Samples.TryRead(out var sample))
+            {
+                batch.Add(sample);
+            }
+
+            var dropped = tap.TakeDroppedSinceReport();
+            try
+            {
+                var lsn = await CurrentLsnAsync(stoppingToken);
+                var database = redis.GetDatabase();
+                var writes = batch.Select(sample => (Task)database.StreamAddAsync(
+                    keys.Samples, ShadowRedisKeys.SampleField, (sample with { PrimaryLsn = lsn }).ToJson(),
+                    maxLength: tap.Options.MaxStreamLength, useApproximateMaxLength: true)).ToList();
+                if (dropped > 0)
+                {
+                    writes.Add(database.StringIncrementAsync(keys.Dropped, dropped));
+                }
+
+                await Task.WhenAll(writes);
+            }
+            catch (Exception ex) when (ex is RedisException or NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                tap.ReturnUnreported(dropped);
+                tap.RecordDropped(batch.Count);
+                LogBatchDropped(batch.Count, ex.Message);
+            }
+        }
+    }
+
+    private async Task<string> CurrentLsnAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT pg_current_wal_lsn()::text");
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "🌗 Dropped {Count} shadow samples: {Reason}")]
+    private partial void LogBatchDropped(int count, string reason);
+}

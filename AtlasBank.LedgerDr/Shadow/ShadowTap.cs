@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text;
+using System.Threading.Channels;
+using AtlasBank.Chaos.ServiceDefaults;
+using AtlasBank.Chaos.ServiceDefaults.Chaos;
+using AtlasBank.Chaos.ServiceDefaults.Shadow;
+using Microsoft.Extensions.Options;
+
+namespace AtlasBank.LedgerDr.Shadow;
+
+/// <summary>
+/// The primary's side of shadow traffic: samples <c>SHADOW_RATE</c> of the safe requests it serves into a
+/// bounded in-memory queue. The request never waits on shadowing: a full queue drops the sample and counts it.
+/// </summary>
+public sealed class ShadowTap
+{
+    private readonly Channel<ShadowSample> _queue;
+    private readonly ShadowTapOptions _options;
+    private readonly ChaosRandomizer _randomizer;
+    private readonly TimeProvider _timeProvider;
+    private readonly Counter<long> _sampled;
+    private readonly Counter<long> _dropped;
+    private long _droppedSinceReport;
+
+    public ShadowTap(IOptions<ShadowTapOptions> options, ChaosRandomizer randomizer, TimeProvider timeProvider, IMeterFactory meterFactory)
+    {
+        _options = options.Value;
+        _randomizer = randomizer;
+        _timeProvider = timeProvider;
+        _queue = Channel.CreateBounded<ShadowSample>(new BoundedChannelOptions(_options.BufferCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropWrite,
+            SingleReader = true,
+        });
+        var meter = meterFactory.Create(TelemetryNames.LedgerMeter);
+        _sampled = meter.CreateCounter<long>("shadow_sampled_total", description: "Requests the primary sampled for shadowing.");
+        _dropped = meter.CreateCounter<long>("shadow_dropped_total", description: "Samples dropped: buffer full or Redis unreachable.");
+    }
+
+    public ChannelReader<ShadowSample> Samples => _queue.Reader;
+
+    public ShadowTapOptions Options => _options;
+
+    /// <summary>
+    /// Whether this request is shadowed: a safe method, not an excluded path, not the agent's own replay, and
+    /// the coin says so.
+    /// </summary>
+    public bool ShouldSample(HttpRequest request) =>
+        _options.Rate > 0
+        && !request.Headers.ContainsKey(ShadowEnvironment.ReplayHeader)
+        && _options.Methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase)
+        && !_options.ExcludePaths.Any(path => request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase))
+        && _randomizer.NextDouble() < _options.Rate;
+
+    public void Capture(HttpContext context, ReadOnlySpan<byte> body, bool truncated, TimeSpan latency)
+    {
+        var request = context.Request;
+        var chaos = request.Headers[ChaosPipeline.ExperimentHeader].ToString();
+        var sample = new ShadowSample(
+            Id: Guid.CreateVersion7().ToString("N"),
+            Method: request.Method,
+            PathAndQuery: request.Path + request.QueryString,
+            Status: context.Response.StatusCode,
+            ContentType: context.Response.ContentType,
+            Body: Encoding.UTF8.GetString(body),
+            BodyTruncated: truncated,
+            PrimaryLatencyMs: latency.TotalMilliseconds,
+            SampledAt: _timeProvider.GetUtcNow(),
+            ChaosExperimentId: chaos.Length > 0 ? chaos : null,
+            PrimaryLsn: null);
+
+        if (_queue.Writer.TryWrite(sample))
+        {
+            _sampled.Add(1);
+        }
+        else
+        {
+            RecordDropped(1);
+        }
+    }
+
+    public void RecordDropped(long count)
+    {
+        _dropped.Add(count);
+        Interlocked.Add(ref _droppedSinceReport, count);
+    }
+
+    /// <summary>Drops not yet added to the shared Redis counter.</summary>
+    public long TakeDroppedSinceReport() => Interlocked.Exchange(ref _droppedSinceReport, 0);
+
+    /// <summary>Puts back drops that could not be reported, so none is lost from the shared count.</summary>
+    public void ReturnUnreported(long count) => Interlocked.Add(ref _droppedSinceReport, count);
+}
+
+/// <summary>Copies what a sampled response writes, up to a limit, while passing every byte on.</summary>
+public static class ShadowTapMiddleware
+{
+    public static IApplicationBuilder UseShadowTap(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var tap = context.RequestServices.GetService<ShadowTap>();
+        if (tap is null || !tap.ShouldSample(context.Request))
+        {
+            await next(context);
+            return;
+        }
+
+        var original = context.Response.Body;
+        await using var tee = new CappedTeeStream(original, tap.Options.MaxBodyBytes);
+        context.Response.Body = tee;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        tap.Capture(context, tee.Captured, tee.Truncated, Stopwatch.GetElapsedTime(started));
+    });
+
+    private sealed class CappedTeeStream(Stream inner, int limit) : Stream
+    {
+        private readonly MemoryStream _copy = new();
+
+        public ReadOnlySpan<byte> Captured => _copy.GetBuffer().AsSpan(0, (int)_copy.Length);
+
+        public bool Truncated { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Keep(buffer.AsSpan(offset, count));
+            inner.Write(buffer, offset, count);
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Keep(buffer.Span);
+            await inner.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush() => inner.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _copy.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private void Keep(ReadOnlySpan<byte> bytes)
+        {
+            var room = limit - (int)_copy.Length;
+            if (bytes.Length > room)
+            {
+                Truncated = true;
+                bytes = bytes[..Math.Max(room, 0)];
+            }
+
+            _copy.Write(bytes);
+        }
+    }
+}
