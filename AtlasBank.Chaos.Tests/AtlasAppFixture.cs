@@ -26,7 +26,15 @@ public sealed class AtlasAppFixture : IAsyncLifetime
     {
         using var cancellation = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AtlasBank_Chaos_AppHost>(
-            ["--Infra:Mode=processes"],
+            [
+                "--Infra:Mode=processes",
+                // Shadow every read and validate drift every second, so shadow tests take seconds, not minutes.
+                "--Shadow:Rate=1.0",
+                "--Shadow:ValidationInterval=00:00:01",
+                "--Shadow:Window=00:00:10",
+                "--Shadow:LagRetryWindow=00:00:03",
+                "--Shadow:LagRetryDelay=00:00:00.100",
+            ],
             (options, _) => options.DisableDashboard = true,
             cancellation.Token);
         builder.Services.AddLogging(logging => logging
