@@ -58,6 +58,13 @@ public sealed class ShadowOptions
     /// <summary>JSON paths left out of comparisons: <c>*</c> is one name, <c>**</c> any depth, <c>[*]</c> any index.</summary>
     public string[] IgnorePaths { get; set; } = ["**.traceId", "**.requestId", "**.timestamp", "**.checkedAt"];
 
+    /// <summary>
+    /// Share of samples for which the primary is asked again, to measure how often it disagrees with itself
+    /// (the noise floor). Each costs the primary one extra read.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double NoiseRate { get; set; } = 0.1;
+
     [Required]
     public string ConsumerGroup { get; set; } = "shadow-agents";
 

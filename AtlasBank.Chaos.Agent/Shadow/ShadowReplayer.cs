@@ -13,7 +13,7 @@ namespace AtlasBank.Chaos.Agent.Shadow;
 /// still differ with DR caught up (<see cref="ShadowOptions.DriftConfirmations"/> times in a row), <c>lag</c>
 /// when DR stayed behind for the whole <see cref="ShadowOptions.LagRetryWindow"/>.
 /// </summary>
-public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOptions<ShadowOptions> options, TimeProvider timeProvider)
+public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOptions<ShadowOptions> options, ChaosRandomizer randomizer, TimeProvider timeProvider)
 {
     public const string SourceClient = "shadow-source";
     public const string DestinationClient = "shadow-destination";
@@ -40,11 +40,13 @@ public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOption
             return Result(sample, Verdicts.Chaos, dr, [], null, 1, null, null);
         }
 
-        // The noise floor: does the primary even agree with itself on this request?
-        var again = await FetchAsync(SourceClient, sample.PathAndQuery, cancellationToken);
-        bool? selfDisagreed = again.Error is null && !again.Chaos && !sample.BodyTruncated
-            ? Compare(sample.Status, sample.Body, again).Count > 0
-            : null;
+        // The noise floor: does the primary even agree with itself on this request? (Asked for a share of samples.)
+        bool? selfDisagreed = null;
+        if (!sample.BodyTruncated && randomizer.NextDouble() < options.Value.NoiseRate)
+        {
+            var again = await FetchAsync(SourceClient, sample.PathAndQuery, cancellationToken);
+            selfDisagreed = again.Error is null && !again.Chaos ? Compare(sample.Status, sample.Body, again).Count > 0 : null;
+        }
 
         var differences = sample.BodyTruncated
             ? StatusOnly(sample.Status, dr.Status)
