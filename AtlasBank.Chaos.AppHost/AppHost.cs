@@ -31,6 +31,7 @@ var chaosManager = builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-m
     .WithReference(data.ChaosDb).WaitFor(data.ChaosDb)
     .WithReference(ledgerApi)
     .WithReference(ledgerApiDr)
+    .WithChaosManagerSettings()
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")

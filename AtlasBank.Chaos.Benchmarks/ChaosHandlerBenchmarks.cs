@@ -80,7 +80,7 @@ public class ChaosHandlerBenchmarks : IDisposable
         var cache = new ChaosStateCache(Options.Create(new ChaosOptions()), TimeProvider.System);
         cache.Apply(experiments);
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        return new ChaosHandler(cache, new ChaosPipelineProvider(TimeProvider.System, ChaosRandomizer.Shared), new ChaosClientMetrics(meters))
+        return new ChaosHandler(cache, new ChaosPipelineProvider(TimeProvider.System, ChaosRandomizer.Shared), new ChaosClientMetrics(meters), new ChaosHealthCounters())
         {
             InnerHandler = new InMemoryHandler(),
         };

@@ -1,4 +1,7 @@
+using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Chaos;
+using AtlasBank.Chaos.Manager.Safety;
+using AtlasBank.Chaos.Manager.Security;
 using AtlasBank.Chaos.Manager.Infrastructure;
 using Microsoft.AspNetCore.Http.Json;
 using OpenTelemetry.Metrics;
@@ -27,6 +30,15 @@ public static class ChaosManagerServiceExtensions
         builder.Services.AddHostedService<ChaosStatsRefresher>();
         builder.Services.AddExceptionHandler<RedisUnavailableExceptionHandler>();
 
+        builder.Services.AddChaosSecurity();
+        builder.Services.AddSingleton<AuditStore>();
+        builder.Services.AddSingleton<AuditFilter>();
+        builder.Services.AddSingleton<AuditInitializer>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<AuditInitializer>());
+        builder.Services.AddHealthChecks().AddCheck<AuditInitializer>("audit-ready");
+        builder.Services.AddOptions<AutoDisableOptions>().BindConfiguration(AutoDisableOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<AutoDisableMonitor>();
+
         // The probe applies chaos and retries itself (ChaosInjector): no standard resilience on top, or its
         // retries would hide the very faults the probe reports. The API is marked experimental; it is the
         // documented way to opt one client out of ConfigureHttpClientDefaults.
@@ -44,6 +56,7 @@ public static class ChaosManagerServiceExtensions
 
     public static WebApplication MapChaosManagerEndpoints(this WebApplication app)
     {
+        app.UseChaosSecurity();
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapChaosApi();

@@ -18,6 +18,11 @@ public sealed class AtlasAppFixture : IAsyncLifetime
         "ledgerapi", "ledgerapi-dr", "chaos-manager", "chaos-agent",
     ];
 
+    public const string AdminKey = "admin-test-key-0c4b8e2a61f94d3b";
+    public const string ViewerKey = "viewer-test-key-7d1c0b6f2e";
+    public const string OperatorKey = "operator-test-key-5a9e3c1d7b";
+    public const string LimitedKey = "limited-test-key-2f8a6d4c0e";
+
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
@@ -34,6 +39,23 @@ public sealed class AtlasAppFixture : IAsyncLifetime
                 "--Shadow:Window=00:00:10",
                 "--Shadow:LagRetryWindow=00:00:03",
                 "--Shadow:LagRetryDelay=00:00:00.100",
+                // Keys of every role (the manager is given only their SHA-256), generous limits for the suite,
+                // one key with tight limits for the rate-limit test, and a fast circuit breaker.
+                $"--Parameters:chaos-api-key={AdminKey}",
+                "--ChaosManager:ExtraApiKeys:0:Id=viewer",
+                "--ChaosManager:ExtraApiKeys:0:Role=viewer",
+                "--ChaosManager:ExtraApiKeys:0:Hash=7b39ebc7806bbe817171deace57d2d5e367d42f069576de1d5a6cc76d395fb12",
+                "--ChaosManager:ExtraApiKeys:1:Id=operator",
+                "--ChaosManager:ExtraApiKeys:1:Role=operator",
+                "--ChaosManager:ExtraApiKeys:1:Hash=ae5d3f81d6acd9aa7819c0657f465d52e587045ce103c67832fed7298744b2c6",
+                "--ChaosManager:ExtraApiKeys:2:Id=limited",
+                "--ChaosManager:ExtraApiKeys:2:Role=operator",
+                "--ChaosManager:ExtraApiKeys:2:Hash=69fbd55efcd2c728be38820085c0b6dd4c123582601c1af9a4aabaa0913b236d",
+                "--ChaosManager:ExtraApiKeys:2:ChangesPerMinute=2",
+                "--ChaosManager:ExtraApiKeys:2:InjectPerSecond=1",
+                "--ChaosManager:RateLimits:InjectPerSecond=1000",
+                "--ChaosManager:RateLimits:ChangesPerMinute=100000",
+                "--ChaosManager:AutoDisable:CheckInterval=00:00:01",
             ],
             (options, _) => options.DisableDashboard = true,
             cancellation.Token);
@@ -52,6 +74,24 @@ public sealed class AtlasAppFixture : IAsyncLifetime
     {
         var client = App.CreateHttpClient(resourceName);
         client.Timeout = RequestTimeout;
+        if (resourceName == "chaos-manager")
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        }
+
+        return client;
+    }
+
+    /// <summary>A manager client with the given key (null: none at all).</summary>
+    public HttpClient CreateManagerClient(string? apiKey)
+    {
+        var client = App.CreateHttpClient("chaos-manager");
+        client.Timeout = RequestTimeout;
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
         return client;
     }
 

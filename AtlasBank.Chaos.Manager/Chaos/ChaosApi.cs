@@ -1,5 +1,8 @@
 using System.Text.Json;
+using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Infrastructure;
+using AtlasBank.Chaos.Manager.Safety;
+using AtlasBank.Chaos.Manager.Security;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -46,35 +49,46 @@ public static class ChaosApi
 {
     public static IEndpointRouteBuilder MapChaosApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/chaos").WithTags("Chaos");
+        // Every /chaos endpoint needs a key, and every call is audited; each endpoint names the role it needs.
+        var api = app.MapGroup("/chaos").WithTags("Chaos")
+            .RequireAuthorization()
+            .AddEndpointFilter<AuditFilter>();
 
         api.MapPost("/enable", Enable)
+            .RequireAuthorization(ChaosPolicies.Operate).RequireRateLimiting(RateLimitOptions.ChangePolicy).WithMetadata(new AuditedChangeAttribute())
             .Accepts<EnableChaosRequest>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("EnableChaos")
             .WithSummary("Enable latency or failure chaos for a service, with a lease (DurationSeconds).")
             .WithDescription("Any Content-Type is read as JSON, so the spec's curl calls work with or without -H 'Content-Type: application/json'.");
         api.MapPost("/disable", Disable)
+            .RequireAuthorization(ChaosPolicies.Operate).RequireRateLimiting(RateLimitOptions.ChangePolicy).WithMetadata(new AuditedChangeAttribute())
             .Accepts<string>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("DisableChaos")
             .WithSummary("Disable chaos for a service: the body is a JSON string (\"ledger\") or {\"Service\":\"ledger\"}.");
         api.MapGet("/list", List)
+            .RequireAuthorization(ChaosPolicies.View)
             .WithName("ListChaos")
             .WithSummary("Every active chaos experiment.");
         api.MapGet("/inject", Inject)
+            .RequireAuthorization(ChaosPolicies.Operate).RequireRateLimiting(RateLimitOptions.InjectPolicy)
             .WithName("InjectChaos")
             .WithSummary("Call the service's target through its chaos strategies with RetryCount retries; report what happened.");
         api.MapGet("/stats", Stats)
+            .RequireAuthorization(ChaosPolicies.View)
             .WithName("ChaosStats")
             .WithSummary("Inject statistics per service and in total, shared by every manager replica.");
         api.MapPost("/bulk-enable", BulkEnable)
+            .RequireAuthorization(ChaosPolicies.Operate).RequireRateLimiting(RateLimitOptions.ChangePolicy).WithMetadata(new AuditedChangeAttribute())
             .Accepts<EnableChaosRequest[]>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("BulkEnableChaos")
             .WithSummary("Enable several experiments at once: all are valid and applied, or none is.");
         api.MapPost("/bulk-disable", BulkDisable)
+            .RequireAuthorization(ChaosPolicies.Operate).RequireRateLimiting(RateLimitOptions.ChangePolicy).WithMetadata(new AuditedChangeAttribute())
             .Accepts<string[]>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("BulkDisableChaos")
             .WithSummary("Disable chaos for several services (a JSON array of names).");
 
+        api.MapSafetyApi();
         return app;
     }
 
@@ -95,8 +109,7 @@ public static class ChaosApi
         }
 
         var experiment = ToExperiment(body.Value!, services);
-        await services.Store.EnableAsync([experiment]);
-        return TypedResults.Ok(experiment);
+        return await EnableUnlessHaltedAsync(services, [experiment]) is { } halted ? halted : TypedResults.Ok(experiment);
     }
 
     public static async Task<Results<Ok<BulkEnableResult>, ValidationProblem, ProblemHttpResult>> BulkEnable(
@@ -137,8 +150,9 @@ public static class ChaosApi
         }
 
         var experiments = items.Select(item => ToExperiment(item, services)).ToArray();
-        await services.Store.EnableAsync(experiments);
-        return TypedResults.Ok(new BulkEnableResult(experiments.Length, experiments));
+        return await EnableUnlessHaltedAsync(services, experiments) is { } halted
+            ? halted
+            : TypedResults.Ok(new BulkEnableResult(experiments.Length, experiments));
     }
 
     public static async Task<Results<Ok<DisableResult>, ValidationProblem, ProblemHttpResult>> Disable(
@@ -230,6 +244,9 @@ public static class ChaosApi
 
         var result = await services.Injector.InjectAsync(experiment, cancellationToken);
         await services.Store.RecordInjectAsync(experiment, result);
+        // Failures the probe saw that chaos did not inject feed the auto-disable circuit breaker.
+        var organicFailures = result.Attempts - result.InjectedFaults - (result.Success ? 1 : 0);
+        await services.Store.RecordHealthAsync(experiment.Service, result.Attempts, Math.Max(0, organicFailures));
         services.Metrics.Injected(result);
         return TypedResults.Ok(result);
     }
@@ -239,6 +256,26 @@ public static class ChaosApi
         var (total, perService) = await services.Store.GetStatsAsync();
         services.Metrics.Update(perService);
         return TypedResults.Ok(new ChaosStatsResponse(ChaosStatsView.From(total), [.. perService.Select(ChaosStatsView.From)]));
+    }
+
+    /// <summary>Enables, or answers 409 when the halt is engaged (checked inside the Redis transaction too).</summary>
+    private static async Task<ProblemHttpResult?> EnableUnlessHaltedAsync(ChaosServices services, ChaosExperiment[] experiments)
+    {
+        try
+        {
+            await services.Store.EnableAsync(experiments);
+            return null;
+        }
+        catch (ChaosHaltedException)
+        {
+            var halt = await services.Store.GetHaltAsync();
+            return TypedResults.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Chaos is halted.",
+                Detail = $"The halt was engaged by '{halt?.EngagedBy}' at {halt?.EngagedAt:u}{(halt?.Reason is { } reason ? $" ({reason})" : string.Empty)}. An admin must lift it (DELETE /chaos/halt) before chaos can be enabled.",
+            });
+        }
     }
 
     private static ChaosExperiment ToExperiment(EnableChaosRequest request, ChaosServices services)

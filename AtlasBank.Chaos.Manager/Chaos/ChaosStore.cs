@@ -22,15 +22,27 @@ public sealed record ChaosStats(
     public double SuccessRate => Injections == 0 ? 1.0 : (double)Successes / Injections;
 }
 
+/// <summary>The emergency halt: while engaged, no experiment can be enabled.</summary>
+public sealed record ChaosHalt(string EngagedBy, DateTimeOffset EngagedAt, string? Reason);
+
+/// <summary>Thrown when an enable meets an engaged halt inside its own transaction.</summary>
+public sealed class ChaosHaltedException() : Exception("Chaos is halted.");
+
 /// <summary>Chaos state in Redis: the only writer of the keys in <see cref="ChaosRedisKeys"/>.</summary>
 public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timeProvider)
 {
+    public const string HaltKey = ChaosRedisKeys.Prefix + "halt";
+
     private IDatabase Database => redis.GetDatabase();
 
-    /// <summary>Enables every experiment or none (one MULTI/EXEC), then announces each change.</summary>
+    /// <summary>
+    /// Enables every experiment or none (one MULTI/EXEC), then announces each change. The transaction is
+    /// conditional on no halt being engaged, so a halt engaged meanwhile cannot be slipped past.
+    /// </summary>
     public async Task EnableAsync(IReadOnlyList<ChaosExperiment> experiments)
     {
         var transaction = Database.CreateTransaction();
+        var notHalted = transaction.AddCondition(Condition.KeyNotExists(HaltKey));
         var writes = new List<Task>();
         foreach (var experiment in experiments)
         {
@@ -41,7 +53,7 @@ public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timePr
         var version = transaction.StringIncrementAsync(ChaosRedisKeys.Version);
         if (!await transaction.ExecuteAsync())
         {
-            throw new RedisException("The chaos state transaction was not applied.");
+            throw notHalted.WasSatisfied ? new RedisException("The chaos state transaction was not applied.") : new ChaosHaltedException();
         }
 
         await Task.WhenAll(writes);
@@ -79,6 +91,63 @@ public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timePr
 
         return disabled;
     }
+
+    /// <summary>Every active experiment off, everywhere, in one transaction.</summary>
+    public async Task<IReadOnlyList<string>> DisableAllAsync()
+    {
+        var members = await Database.SortedSetRangeByRankAsync(ChaosRedisKeys.Active);
+        return members.Length == 0 ? [] : await DisableAsync([.. members.Select(member => member.ToString())]);
+    }
+
+    public async Task<ChaosHalt?> GetHaltAsync()
+    {
+        var value = await Database.StringGetAsync(HaltKey);
+        return value.HasValue ? JsonSerializer.Deserialize<ChaosHalt>(value.ToString(), ChaosExperiment.JsonOptions) : null;
+    }
+
+    /// <summary>Engages the halt (blocks enables), then disables everything.</summary>
+    public async Task<IReadOnlyList<string>> EngageHaltAsync(ChaosHalt halt)
+    {
+        await Database.StringSetAsync(HaltKey, JsonSerializer.Serialize(halt, ChaosExperiment.JsonOptions));
+        return await DisableAllAsync();
+    }
+
+    public Task<bool> LiftHaltAsync() => Database.KeyDeleteAsync(HaltKey);
+
+    /// <summary>Calls and organic failures reported for a service since <paramref name="since"/>.</summary>
+    public async Task<(long Calls, long Failures)> HealthSinceAsync(string service, DateTimeOffset since, DateTimeOffset now)
+    {
+        var first = since.ToUnixTimeSeconds() / ChaosHealthCounters.BucketSeconds;
+        var last = now.ToUnixTimeSeconds() / ChaosHealthCounters.BucketSeconds;
+        var batch = Database.CreateBatch();
+        var reads = new List<Task<HashEntry[]>>();
+        for (var bucket = first; bucket <= last; bucket++)
+        {
+            reads.Add(batch.HashGetAllAsync(ChaosHealthCounters.Key(service, bucket)));
+        }
+
+        batch.Execute();
+        long calls = 0, failures = 0;
+        foreach (var entry in (await Task.WhenAll(reads)).SelectMany(entries => entries))
+        {
+            if (entry.Name == "calls")
+            {
+                calls += (long)entry.Value;
+            }
+            else if (entry.Name == "failures")
+            {
+                failures += (long)entry.Value;
+            }
+        }
+
+        return (calls, failures);
+    }
+
+    public Task RecordHealthAsync(string service, long calls, long failures) =>
+        ChaosHealthCounters.AddAsync(Database, service, timeProvider.GetUtcNow().ToUnixTimeSeconds() / ChaosHealthCounters.BucketSeconds, calls, failures);
+
+    public Task<bool> TryTakeTurnAsync(string name, TimeSpan lease) =>
+        Database.StringSetAsync($"{ChaosRedisKeys.Prefix}lock:{name}", Environment.ProcessId, lease, When.NotExists);
 
     public async Task<IReadOnlyList<ChaosExperiment>> ListAsync()
     {

@@ -9,7 +9,7 @@ namespace AtlasBank.Chaos.ServiceDefaults.Chaos;
 /// faults) and outside service discovery (so it sees the logical host, e.g. <c>ledgerapi</c>). With no
 /// experiment on the request's host it passes the request straight on.
 /// </summary>
-public sealed class ChaosHandler(ChaosStateCache cache, ChaosPipelineProvider pipelines, ChaosClientMetrics metrics) : DelegatingHandler
+public sealed class ChaosHandler(ChaosStateCache cache, ChaosPipelineProvider pipelines, ChaosClientMetrics metrics, ChaosHealthCounters health) : DelegatingHandler
 {
     /// <summary>Set on a request that applies chaos itself (the manager's inject probe), so it is not applied twice.</summary>
     public static readonly HttpRequestOptionsKey<bool> Bypass = new("AtlasBank.Chaos.Bypass");
@@ -51,6 +51,9 @@ public sealed class ChaosHandler(ChaosStateCache cache, ChaosPipelineProvider pi
                 (Handler: this, Request: request));
 
             Record(experiment, injection);
+            // What auto-disable watches: failures chaos did not inject itself (timeouts, real 5xx, refused connections).
+            health.Record(experiment.Service, injection.Faults == 0
+                && (outcome.Exception is not null || (int)outcome.Result!.StatusCode >= 500));
             outcome.ThrowIfException();
             var response = outcome.Result!;
             response.RequestMessage ??= request;

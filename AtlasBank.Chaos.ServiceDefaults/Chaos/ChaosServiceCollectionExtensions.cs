@@ -17,6 +17,7 @@ public static class ChaosServiceCollectionExtensions
         services.TryAddSingleton<ChaosStateCache>();
         services.TryAddSingleton<ChaosPipelineProvider>();
         services.TryAddSingleton<ChaosClientMetrics>();
+        services.TryAddSingleton<ChaosHealthCounters>();
         services.TryAddTransient<ChaosHandler>();
         services.AddHostedService<ChaosStateSynchronizer>();
         return services;

@@ -14,6 +14,7 @@ namespace AtlasBank.Chaos.ServiceDefaults.Chaos;
 /// </summary>
 public sealed partial class ChaosStateSynchronizer(
     ChaosStateCache cache,
+    ChaosHealthCounters health,
     IConfiguration configuration,
     IOptions<ChaosOptions> options,
     TimeProvider timeProvider,
@@ -68,6 +69,7 @@ public sealed partial class ChaosStateSynchronizer(
         try
         {
             cache.Apply(await ReadActiveAsync(database, timeProvider.GetUtcNow()));
+            await health.FlushAsync(database, timeProvider.GetUtcNow());
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException && !stoppingToken.IsCancellationRequested)
         {

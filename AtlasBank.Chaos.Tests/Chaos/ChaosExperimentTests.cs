@@ -66,7 +66,7 @@ public sealed class ChaosExperimentTests(AtlasAppFixture fixture) : IAsyncLifeti
     public async Task AnUnreachableTargetIsAReportedFailureNotAnError()
     {
         await _manager.EnableAsync("""
-            {"Service": "payments", "Mode": "failure", "FailureRate": 0.2, "DelayMs": 100, "RetryCount": 2,
+            {"Service": "payments", "Mode": "failure", "FailureRate": 0.0, "RetryCount": 2,
              "TargetUrl": "http://127.0.0.1:1/health"}
             """);
 

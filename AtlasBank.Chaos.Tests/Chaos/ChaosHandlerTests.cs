@@ -125,7 +125,7 @@ public sealed class ChaosHandlerTests : IDisposable
         var cache = ChaosTestData.Cache(_time, null, experiment);
         var pipelines = new ChaosPipelineProvider(_time, new ChaosRandomizer(() => randomizer));
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        return new HttpClient(new ChaosHandler(cache, pipelines, new ChaosClientMetrics(meters)) { InnerHandler = _inner }, disposeHandler: false);
+        return new HttpClient(new ChaosHandler(cache, pipelines, new ChaosClientMetrics(meters), new ChaosHealthCounters()) { InnerHandler = _inner }, disposeHandler: false);
     }
 
     private sealed class CountingHandler : HttpMessageHandler

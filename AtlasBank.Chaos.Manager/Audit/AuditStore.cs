@@ -1,0 +1,233 @@
+using System.Data;
+using Npgsql;
+
+namespace AtlasBank.Chaos.Manager.Audit;
+
+public sealed record AuditQuery(string? Service, string? KeyId, DateTimeOffset? From, DateTimeOffset? To, string? Outcome, int Page, int PageSize);
+
+public sealed record AuditPage(int Page, int PageSize, long Total, IReadOnlyList<AuditEntry> Entries);
+
+/// <param name="BrokenAtId">The first row whose hash or link does not verify; null when the chain is whole.</param>
+public sealed record AuditVerification(bool Valid, long RowsChecked, long? BrokenAtId, string? Reason);
+
+/// <summary>
+/// The audit trail in PostgreSQL (<c>chaosdb</c>): append-only (a trigger refuses UPDATE and DELETE) and
+/// tamper-evident (each row's hash covers the previous row's hash). Appends are serialised by an advisory lock.
+/// </summary>
+public sealed class AuditStore(NpgsqlDataSource dataSource, TimeProvider timeProvider)
+{
+    private const long ChainLock = 0x4155444954_0001; // "AUDIT" + 1
+
+    public const string Schema = """
+        CREATE TABLE IF NOT EXISTS chaos_audit (
+            id              bigint PRIMARY KEY,
+            at              timestamptz NOT NULL,
+            key_id          text,
+            role            text,
+            operation       text NOT NULL,
+            service         text,
+            request_body    text,
+            source_address  text,
+            outcome         text NOT NULL,
+            status_code     int NOT NULL,
+            detail          text,
+            previous_hash   text NOT NULL,
+            hash            text NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS chaos_audit_at_idx ON chaos_audit (at);
+        CREATE INDEX IF NOT EXISTS chaos_audit_service_idx ON chaos_audit (service, id);
+        CREATE INDEX IF NOT EXISTS chaos_audit_key_idx ON chaos_audit (key_id, id);
+        CREATE OR REPLACE FUNCTION chaos_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'chaos_audit is append-only';
+        END $$;
+        DROP TRIGGER IF EXISTS chaos_audit_no_change ON chaos_audit;
+        CREATE TRIGGER chaos_audit_no_change BEFORE UPDATE OR DELETE OR TRUNCATE ON chaos_audit
+            FOR EACH STATEMENT EXECUTE FUNCTION chaos_audit_append_only();
+        """;
+
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({ChainLock}); {Schema}", connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens the chain for one change: the lock is held until <see cref="AuditScope.CommitAsync"/>, so a change
+    /// whose audit cannot even begin is never applied (fail closed).
+    /// </summary>
+    public async Task<AuditScope> BeginAsync(CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            await using (var chainLock = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({ChainLock})", connection, transaction))
+            {
+                await chainLock.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return new AuditScope(connection, transaction, timeProvider);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Appends one row in its own transaction.</summary>
+    public async Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        await using var scope = await BeginAsync(cancellationToken);
+        var entry = await scope.AppendAsync(record, cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        return entry;
+    }
+
+    public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        const string Where = """
+            WHERE ($1::text IS NULL OR service = $1) AND ($2::text IS NULL OR key_id = $2)
+              AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
+              AND ($5::text IS NULL OR outcome = $5)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                Filtered($"SELECT count(*) FROM chaos_audit {Where}", query),
+                Filtered($"SELECT {Columns} FROM chaos_audit {Where} ORDER BY id DESC LIMIT $6 OFFSET $7", query, query.PageSize, (query.Page - 1) * query.PageSize),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var total = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken);
+        var entries = new List<AuditEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(Read(reader));
+        }
+
+        return new AuditPage(query.Page, query.PageSize, total, entries);
+    }
+
+    /// <summary>Walks the whole chain in order; reports the first row whose hash or link is wrong.</summary>
+    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM chaos_audit ORDER BY id", connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var previous = AuditEntry.GenesisHash;
+        var expectedId = 1L;
+        long checkedRows = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var entry = Read(reader);
+            checkedRows++;
+            if (entry.Id != expectedId)
+            {
+                return new AuditVerification(false, checkedRows, entry.Id, $"Row {expectedId} is missing: ids must be consecutive.");
+            }
+
+            if (entry.PreviousHash != previous)
+            {
+                return new AuditVerification(false, checkedRows, entry.Id, "Its previous_hash does not match the row before it.");
+            }
+
+            if (!entry.HashIsValid())
+            {
+                return new AuditVerification(false, checkedRows, entry.Id, "Its contents do not match its hash: the row was altered.");
+            }
+
+            previous = entry.Hash;
+            expectedId++;
+        }
+
+        return new AuditVerification(true, checkedRows, null, null);
+    }
+
+    internal const string Columns = "id, at, key_id, role, operation, service, request_body, source_address, outcome, status_code, detail, previous_hash, hash";
+
+    internal static AuditEntry Read(NpgsqlDataReader reader)
+    {
+        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        return new AuditEntry(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), Text(2), Text(3), reader.GetString(4), Text(5), Text(6),
+            Text(7), reader.GetString(8), reader.GetInt32(9), Text(10), reader.GetString(11), reader.GetString(12));
+    }
+
+    private static NpgsqlBatchCommand Filtered(string sql, AuditQuery query, params object[] extra)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new() { Value = (object?)query.Service ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)query.KeyId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)query.From ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)query.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)query.Outcome ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        foreach (var value in extra)
+        {
+            command.Parameters.Add(new() { Value = value });
+        }
+
+        return command;
+    }
+}
+
+/// <summary>The audit chain held open for one change.</summary>
+public sealed class AuditScope(NpgsqlConnection connection, NpgsqlTransaction transaction, TimeProvider timeProvider) : IAsyncDisposable
+{
+    public async Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        record = record.ForStorage();
+        long lastId = 0;
+        var previousHash = AuditEntry.GenesisHash;
+        await using (var last = new NpgsqlCommand("SELECT id, hash FROM chaos_audit ORDER BY id DESC LIMIT 1", connection, transaction))
+        await using (var reader = await last.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                lastId = reader.GetInt64(0);
+                previousHash = reader.GetString(1);
+            }
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var at = now.AddTicks(-(now.Ticks % 10)); // PostgreSQL keeps microseconds: hash what it will store
+        var id = lastId + 1;
+        var hash = AuditEntry.ComputeHash(previousHash, id, at, record.KeyId, record.Role, record.Operation, record.Service,
+            record.RequestBody, record.SourceAddress, record.Outcome, record.StatusCode, record.Detail);
+        await using var insert = new NpgsqlCommand(
+            $"INSERT INTO chaos_audit ({AuditStore.Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", connection, transaction);
+        foreach (var value in new object?[] { id, at, record.KeyId, record.Role, record.Operation, record.Service, record.RequestBody, record.SourceAddress, record.Outcome, record.StatusCode, record.Detail, previousHash, hash })
+        {
+            insert.Parameters.Add(new() { Value = value ?? DBNull.Value, NpgsqlDbType = value switch
+            {
+                long => NpgsqlTypes.NpgsqlDbType.Bigint,
+                int => NpgsqlTypes.NpgsqlDbType.Integer,
+                DateTimeOffset => NpgsqlTypes.NpgsqlDbType.TimestampTz,
+                _ => NpgsqlTypes.NpgsqlDbType.Text,
+            } });
+        }
+
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+        return new AuditEntry(id, at, record.KeyId, record.Role, record.Operation, record.Service, record.RequestBody, record.SourceAddress,
+            record.Outcome, record.StatusCode, record.Detail, previousHash, hash);
+    }
+
+    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+}

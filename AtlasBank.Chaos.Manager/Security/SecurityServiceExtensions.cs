@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using AtlasBank.Chaos.Manager.Audit;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace AtlasBank.Chaos.Manager.Security;
+
+/// <summary>API keys, roles and per-key rate limits for the chaos API, on ASP.NET Core's own machinery.</summary>
+public static class SecurityServiceExtensions
+{
+    public static IServiceCollection AddChaosSecurity(this IServiceCollection services)
+    {
+        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidation>();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ChaosPolicies.View, policy => policy.RequireRole(ChaosRoles.Viewer, ChaosRoles.Operator, ChaosRoles.Admin))
+            .AddPolicy(ChaosPolicies.Operate, policy => policy.RequireRole(ChaosRoles.Operator, ChaosRoles.Admin))
+            .AddPolicy(ChaosPolicies.Administer, policy => policy.RequireRole(ChaosRoles.Admin));
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, DeniedAuditingResultHandler>();
+
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = OnRejectedAsync;
+            options.AddPolicy(RateLimitOptions.InjectPolicy, http =>
+            {
+                var (key, perSecond, _) = LimitsOf(http);
+                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = perSecond,
+                    TokensPerPeriod = perSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                });
+            });
+            options.AddPolicy(RateLimitOptions.ChangePolicy, http =>
+            {
+                var (key, _, perMinute) = LimitsOf(http);
+                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = perMinute,
+                    TokensPerPeriod = 1,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1) / perMinute,
+                    QueueLimit = 0,
+                });
+            });
+        });
+        return services;
+    }
+
+    public static WebApplication UseChaosSecurity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static (string Key, int InjectPerSecond, int ChangesPerMinute) LimitsOf(HttpContext http)
+    {
+        var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        var id = http.User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value;
+        var entry = http.RequestServices.GetRequiredService<IOptionsMonitor<ApiKeyOptions>>().CurrentValue.Find(id);
+        return (id ?? "anonymous", entry?.InjectPerSecond ?? limits.InjectPerSecond, entry?.ChangesPerMinute ?? limits.ChangesPerMinute);
+    }
+
+    private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await AuditContext.CaptureBodyAsync(http);
+        try
+        {
+            await http.RequestServices.GetRequiredService<AuditStore>().AppendAsync(
+                AuditContext.Record(http, StatusCodes.Status429TooManyRequests, "Rate limit."), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            // The 429 stands either way; the audit outage is logged by the filter's next write.
+        }
+
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many requests.",
+                Detail = $"Key '{http.User.FindFirst(ClaimTypes.Name)?.Value ?? "anonymous"}' is over its limit; retry after {http.Response.Headers.RetryAfter} s.",
+            },
+        });
+    }
+}

@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using StackExchange.Redis;
+
+namespace AtlasBank.Chaos.ServiceDefaults.Chaos;
+
+/// <summary>
+/// Calls to chaos targets and the failures chaos did not inject itself (timeouts, real 5xx, refused
+/// connections), counted in memory per service and added to Redis in one batch per resync — never a Redis call
+/// per request. The manager's auto-disable reads the sums.
+/// </summary>
+public sealed class ChaosHealthCounters
+{
+    /// <summary>Redis buckets are this many seconds wide.</summary>
+    public const int BucketSeconds = 10;
+
+    private readonly ConcurrentDictionary<string, Counts> _counts = new(StringComparer.Ordinal);
+
+    public static string Key(string service, long bucket) => $"{ChaosRedisKeys.Prefix}health:{service}:{bucket}";
+
+    public void Record(string service, bool organicFailure)
+    {
+        var counts = _counts.GetOrAdd(service, _ => new Counts());
+        Interlocked.Increment(ref counts.Calls);
+        if (organicFailure)
+        {
+            Interlocked.Increment(ref counts.Failures);
+        }
+    }
+
+    /// <summary>Adds what was counted since the last flush to the current bucket; puts it back if Redis fails.</summary>
+    public async Task FlushAsync(IDatabaseAsync database, DateTimeOffset now)
+    {
+        var bucket = now.ToUnixTimeSeconds() / BucketSeconds;
+        foreach (var (service, counts) in _counts)
+        {
+            var calls = Interlocked.Exchange(ref counts.Calls, 0);
+            var failures = Interlocked.Exchange(ref counts.Failures, 0);
+            if (calls == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await AddAsync(database, service, bucket, calls, failures);
+            }
+            catch (RedisException)
+            {
+                Interlocked.Add(ref counts.Calls, calls);
+                Interlocked.Add(ref counts.Failures, failures);
+                throw;
+            }
+        }
+    }
+
+    public static async Task AddAsync(IDatabaseAsync database, string service, long bucket, long calls, long failures)
+    {
+        var key = Key(service, bucket);
+        await Task.WhenAll(
+            database.HashIncrementAsync(key, "calls", calls),
+            database.HashIncrementAsync(key, "failures", failures),
+            database.KeyExpireAsync(key, TimeSpan.FromMinutes(15)));
+    }
+
+    private sealed class Counts
+    {
+        public long Calls;
+        public long Failures;
+    }
+}
