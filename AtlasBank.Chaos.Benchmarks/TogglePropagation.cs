@@ -22,7 +22,7 @@ public static class TogglePropagation
     public static async Task<int> RunAsync(int toggles)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AtlasBank_Chaos_AppHost>(
-            ["--Infra:Mode=processes", $"--Parameters:chaos-api-key={ApiKey}"], (options, _) => options.DisableDashboard = true);
+            ["--Infra:Mode=processes", $"--Parameters:chaos-api-key={ApiKey}", "--ChaosManager:RateLimits:ChangesPerMinute=100000"], (options, _) => options.DisableDashboard = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning).AddFilter("AtlasBank.Chaos.AppHost.Resources", LogLevel.Warning).AddFilter("Aspire.Hosting", LogLevel.Warning));
         await using var app = await builder.BuildAsync();
         await app.StartAsync().WaitAsync(TimeSpan.FromMinutes(5));
@@ -42,6 +42,7 @@ public static class TogglePropagation
 
         var enable = new List<double>(toggles);
         var disable = new List<double>(toggles);
+        var disableAll = new List<double>(toggles);
         for (var i = 0; i < toggles; i++)
         {
             using (var response = await manager.PostAsync("/chaos/enable", Json("""{"Service":"ledger","Mode":"latency","DelayMs":1}""")))
@@ -55,13 +56,27 @@ public static class TogglePropagation
                 response.EnsureSuccessStatusCode();
                 disable.Add(await WaitAsync(() => cache.Match(target) is null));
             }
+
+            // The emergency stop, on a fresh experiment.
+            using (var response = await manager.PostAsync("/chaos/enable", Json("""{"Service":"ledger","Mode":"latency","DelayMs":1}""")))
+            {
+                response.EnsureSuccessStatusCode();
+                await WaitAsync(() => cache.Match(target) is not null);
+            }
+
+            using (var response = await manager.PostAsync("/chaos/disable-all", null))
+            {
+                response.EnsureSuccessStatusCode();
+                disableAll.Add(await WaitAsync(() => cache.Match(target) is null));
+            }
         }
 
         await host.StopAsync();
-        Console.WriteLine($"Toggle propagation over {toggles} enables and {toggles} disables (ms from the manager's answer until another process sees it):");
+        Console.WriteLine($"Toggle propagation over {toggles} enables, {toggles} disables and {toggles} disable-alls (ms from the manager's answer until another process sees it):");
         Console.WriteLine(Row("enable", enable));
         Console.WriteLine(Row("disable", disable));
-        Console.WriteLine(Row("all", [.. enable, .. disable]));
+        Console.WriteLine(Row("disable-all", disableAll));
+        Console.WriteLine(Row("all", [.. enable, .. disable, .. disableAll]));
         return 0;
     }
 
@@ -87,6 +102,6 @@ public static class TogglePropagation
     {
         samples.Sort();
         double At(double quantile) => samples[Math.Min(samples.Count - 1, (int)Math.Ceiling(quantile * samples.Count) - 1)];
-        return string.Create(CultureInfo.InvariantCulture, $"  {name,-8} p50 {At(0.50),7:0.00}  p99 {At(0.99),7:0.00}  max {samples[^1],7:0.00}  (n={samples.Count})");
+        return string.Create(CultureInfo.InvariantCulture, $"  {name,-11} p50 {At(0.50),7:0.00}  p99 {At(0.99),7:0.00}  max {samples[^1],7:0.00}  (n={samples.Count})");
     }
 }

@@ -44,10 +44,21 @@ public sealed partial class ChaosStateSynchronizer(
             RedisChannel.Literal(ChaosRedisKeys.Channel),
             (_, _) => _changes.Writer.TryWrite(true));
 
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            await ResyncAsync(redis.GetDatabase(), stoppingToken);
-            await WaitForChangeOrIntervalAsync(stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await ResyncAsync(redis.GetDatabase(), stoppingToken);
+                await WaitForChangeOrIntervalAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            cache.Clear();
         }
     }
 
