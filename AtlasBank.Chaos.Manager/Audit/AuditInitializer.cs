@@ -1,38 +1,15 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using AtlasBank.Chaos.ServiceDefaults;
 using Npgsql;
 
 namespace AtlasBank.Chaos.Manager.Audit;
 
-/// <summary>Creates the audit table at start, retrying until it can; reports progress as a health check.</summary>
-public sealed partial class AuditInitializer(AuditStore audit, TimeProvider timeProvider, ILogger<AuditInitializer> logger) : BackgroundService, IHealthCheck
+/// <summary>Creates the audit table at start, retrying until it can; the manager is not ready before.</summary>
+public sealed class AuditInitializer(AuditStore audit, TimeProvider timeProvider, ILogger<AuditInitializer> logger)
+    : StartupInitializer(timeProvider, logger)
 {
-    private volatile bool _ready;
-    private volatile string? _lastError;
+    protected override string ReadyMessage => "The audit table is ready.";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(250);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await audit.EnsureSchemaAsync(stoppingToken);
-                _ready = true;
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
-            {
-                _lastError = ex.Message;
-                LogRetry(ex.Message);
-                await Task.Delay(delay, timeProvider, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-            }
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => audit.EnsureSchemaAsync(cancellationToken);
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_ready ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy(_lastError ?? "Creating the audit table."));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit table not ready ({Reason}); retrying.")]
-    private partial void LogRetry(string reason);
+    protected override bool IsTransient(Exception exception) => exception is NpgsqlException or TimeoutException;
 }
