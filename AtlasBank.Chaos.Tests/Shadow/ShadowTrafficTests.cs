@@ -156,6 +156,11 @@ public sealed class ShadowTrafficTests(AtlasAppFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task TheAgentApiAnswersStatsDriftHistoryAndRejectsAnUnknownVerdict()
     {
+        // Some shadow traffic first: counters that never counted are not exported at all.
+        var (_, customer) = await _primary.CreateFundedPairAsync(1m);
+        await _primary.GetAccountAsync(customer.Id);
+        await WaitForComparisonsAsync($"/accounts/{customer.Id}", 1);
+
         var stats = await LedgerClient.ReadAsync<ShadowStats>(await _agent.GetAsync("/shadow/stats"));
         Assert.Equal("ledgerapi", stats.Source);
         Assert.Equal(1.0, stats.Rate);

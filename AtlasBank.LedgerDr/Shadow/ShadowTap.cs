@@ -43,15 +43,28 @@ public sealed class ShadowTap
     public ShadowTapOptions Options => _options;
 
     /// <summary>
-    /// Whether this request is shadowed: a safe method, not an excluded path, not the agent's own replay, and
-    /// the coin says so.
+    /// Whether this request is shadowed: the coin says so (first, so the other 95 % pay one random number and
+    /// nothing else), a safe method, not an excluded path, and not the agent's own replay.
     /// </summary>
-    public bool ShouldSample(HttpRequest request) =>
-        _options.Rate > 0
-        && !request.Headers.ContainsKey(ShadowEnvironment.ReplayHeader)
-        && _options.Methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase)
-        && !_options.ExcludePaths.Any(path => request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase))
-        && _randomizer.NextDouble() < _options.Rate;
+    public bool ShouldSample(HttpRequest request)
+    {
+        if (_options.Rate <= 0 || _randomizer.NextDouble() >= _options.Rate
+            || !_options.Methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase)
+            || request.Headers.ContainsKey(ShadowEnvironment.ReplayHeader))
+        {
+            return false;
+        }
+
+        foreach (var excluded in _options.ExcludePaths)
+        {
+            if (request.Path.StartsWithSegments(excluded, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public void Capture(HttpContext context, ReadOnlySpan<byte> body, bool truncated, TimeSpan latency)
     {
