@@ -30,6 +30,26 @@ public static class ChaosManagerSettings
                 context.EnvironmentVariables["ChaosManager__ApiKeys__0__Role"] = "admin";
                 context.EnvironmentVariables["ChaosManager__ApiKeys__0__Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
             });
+
+            // The kill switch as dashboard buttons, sent with the admin key.
+            async Task WithKey(HttpCommandRequestContext request) =>
+                request.Request.Headers.Add("X-Api-Key", await apiKey.Resource.GetValueAsync(request.CancellationToken));
+            manager.WithHttpCommand("/chaos/disable-all", "Disable all chaos", commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Post,
+                Description = "Emergency stop: every chaos experiment off, everywhere.",
+                ConfirmationMessage = "Disable every chaos experiment now?",
+                IconName = "Stop",
+                PrepareRequest = WithKey,
+            });
+            manager.WithHttpCommand("/chaos/halt", "Halt chaos", commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Post,
+                Description = "Disable everything and refuse new experiments until an admin lifts the halt.",
+                ConfirmationMessage = "Halt all chaos? Enabling stays blocked until the halt is lifted.",
+                IconName = "HandRight",
+                PrepareRequest = WithKey,
+            });
         }
 
         foreach (var setting in builder.Configuration.GetSection("ChaosManager").AsEnumerable(makePathsRelative: true).Where(pair => pair.Value is not null))

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Tests.Chaos;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AtlasBank.Chaos.Tests.Security;
@@ -243,6 +244,19 @@ public sealed class SecurityTests(AtlasAppFixture fixture) : IAsyncLifetime
         }
 
         Assert.True(stops.Max() < 1000, $"disable-all to clean calls: max {stops.Max():0} ms");
+    }
+
+    [Fact]
+    public async Task TheDashboardsDisableAllButtonStopsEverything()
+    {
+        await _admin.EnableAsync("""{"Service":"ledger","Mode":"latency","DelayMs":5}""");
+        var manager = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "chaos-manager");
+        var button = manager.Annotations.OfType<ResourceCommandAnnotation>().Single(c => c.DisplayName == "Disable all chaos");
+
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("chaos-manager", button.Name).WaitAsync(AtlasAppFixture.RequestTimeout);
+
+        Assert.True(result.Success, result.Message);
+        Assert.Equal(0, (await _admin.ListAsync()).Count);
     }
 
     [Fact]
