@@ -98,7 +98,7 @@ public static class ChaosApi
         var body = await JsonBody.ReadAsync<EnableChaosRequest>(request);
         if (!body.IsValid)
         {
-            return Unwrap(body.Problem!);
+            return body.Problem!;
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -118,7 +118,7 @@ public static class ChaosApi
         var body = await JsonBody.ReadAsync<EnableChaosRequest[]>(request, JsonBody.DefaultMaxBytes * 4);
         if (!body.IsValid)
         {
-            return Unwrap(body.Problem!);
+            return body.Problem!;
         }
 
         var items = body.Value!;
@@ -161,7 +161,7 @@ public static class ChaosApi
         var body = await JsonBody.ReadAsync<JsonElement>(request);
         if (!body.IsValid)
         {
-            return Unwrap(body.Problem!);
+            return body.Problem!;
         }
 
         var service = body.Value.ValueKind switch
@@ -191,7 +191,7 @@ public static class ChaosApi
         var body = await JsonBody.ReadAsync<string?[]>(request, JsonBody.DefaultMaxBytes * 4);
         if (!body.IsValid)
         {
-            return Unwrap(body.Problem!);
+            return body.Problem!;
         }
 
         var names = body.Value!.Select(ChaosRequestValidator.NormalizeServiceName).ToArray();
@@ -244,9 +244,6 @@ public static class ChaosApi
 
         var result = await services.Injector.InjectAsync(experiment, cancellationToken);
         await services.Store.RecordInjectAsync(experiment, result);
-        // Failures the probe saw that chaos did not inject feed the auto-disable circuit breaker.
-        var organicFailures = result.Attempts - result.InjectedFaults - (result.Success ? 1 : 0);
-        await services.Store.RecordHealthAsync(experiment.Service, result.Attempts, Math.Max(0, organicFailures));
         services.Metrics.Injected(result);
         return TypedResults.Ok(result);
     }
@@ -316,12 +313,4 @@ public static class ChaosApi
         Title = "No active chaos for this service.",
         Detail = $"Service '{service}' has no active chaos experiment (never enabled, disabled, or its lease ran out).",
     });
-
-    /// <summary>JsonBody answers with ValidationProblem or ProblemHttpResult; hand on whichever it is.</summary>
-    private static ProblemHttpResult Unwrap(IResult problem) => problem switch
-    {
-        ProblemHttpResult typed => typed,
-        ValidationProblem validation => TypedResults.Problem(validation.ProblemDetails),
-        _ => throw new InvalidOperationException("Unexpected body problem."),
-    };
 }

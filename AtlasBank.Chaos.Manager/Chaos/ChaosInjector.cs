@@ -22,7 +22,12 @@ public sealed record InjectResult(
     int? FinalStatus,
     double ElapsedMs,
     bool Success,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Attempts that failed without chaos injecting the failure: what the auto-disable circuit breaker watches.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int OrganicFailures => Math.Max(0, Attempts - InjectedFaults - (Success ? 1 : 0));
+}
 
 /// <summary>
 /// Calls a chaos target through its chaos strategies wrapped in <c>RetryCount</c> retries, as a resilient

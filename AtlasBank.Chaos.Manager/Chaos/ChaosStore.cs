@@ -143,9 +143,6 @@ public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timePr
         return (calls, failures);
     }
 
-    public Task RecordHealthAsync(string service, long calls, long failures) =>
-        ChaosHealthCounters.AddAsync(Database, service, timeProvider.GetUtcNow().ToUnixTimeSeconds() / ChaosHealthCounters.BucketSeconds, calls, failures);
-
     public Task<bool> TryTakeTurnAsync(string name, TimeSpan lease) =>
         Database.StringSetAsync($"{ChaosRedisKeys.Prefix}lock:{name}", Environment.ProcessId, lease, When.NotExists);
 
@@ -166,7 +163,7 @@ public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timePr
             : null;
     }
 
-    /// <summary>Adds one inject call to the service's and the total statistics, atomically.</summary>
+    /// <summary>Adds one inject call to the service's and the total statistics and to its health counts, atomically.</summary>
     public async Task RecordInjectAsync(ChaosExperiment experiment, InjectResult result)
     {
         var transaction = Database.CreateTransaction();
@@ -181,6 +178,12 @@ public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timePr
         }
 
         _ = transaction.HashSetAsync(ChaosRedisKeys.Stats(experiment.Service), "mode", JsonSerializer.Serialize(experiment.Mode).Trim('"'));
+
+        // The same call feeds the auto-disable circuit breaker: every attempt, and those that failed without chaos injecting it.
+        var health = ChaosHealthCounters.Key(experiment.Service, timeProvider.GetUtcNow().ToUnixTimeSeconds() / ChaosHealthCounters.BucketSeconds);
+        _ = transaction.HashIncrementAsync(health, "calls", result.Attempts);
+        _ = transaction.HashIncrementAsync(health, "failures", result.OrganicFailures);
+        _ = transaction.KeyExpireAsync(health, ChaosHealthCounters.Retention);
         _ = transaction.SetAddAsync(ChaosRedisKeys.StatsIndex, experiment.Service);
         await transaction.ExecuteAsync();
     }

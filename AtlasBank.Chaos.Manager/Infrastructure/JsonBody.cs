@@ -27,7 +27,7 @@ public static class JsonBody
     public static readonly string[] ContentTypes =
         ["application/json", "text/json", "text/plain", "application/x-www-form-urlencoded"];
 
-    public sealed record Result<T>(T? Value, IResult? Problem)
+    public sealed record Result<T>(T? Value, ProblemHttpResult? Problem)
     {
         public bool IsValid => Problem is null;
     }
@@ -87,8 +87,13 @@ public static class JsonBody
         && (ContentTypes.Contains(parsed.MediaType.Value, StringComparer.OrdinalIgnoreCase)
             || parsed.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
-    private static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+    /// <summary>A ValidationProblem body (400 with <c>errors</c>), typed as the one problem result callers pass on.</summary>
+    private static ProblemHttpResult Invalid(string field, string message) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more validation errors occurred.",
+        });
 
     private static ProblemHttpResult TooLarge(int maxBytes) => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,

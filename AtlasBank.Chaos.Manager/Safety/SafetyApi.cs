@@ -63,7 +63,7 @@ public static class SafetyApi
             var body = await JsonBody.ReadAsync<HaltRequest>(request);
             if (!body.IsValid)
             {
-                return (ProblemHttpResult)(body.Problem is ValidationProblem validation ? TypedResults.Problem(validation.ProblemDetails) : body.Problem!);
+                return body.Problem!;
             }
 
             reason = body.Value!.Reason;

@@ -13,6 +13,9 @@ public sealed class ChaosHealthCounters
     /// <summary>Redis buckets are this many seconds wide.</summary>
     public const int BucketSeconds = 10;
 
+    /// <summary>How long a bucket is kept: well beyond any auto-disable window.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromMinutes(15);
+
     private readonly ConcurrentDictionary<string, Counts> _counts = new(StringComparer.Ordinal);
 
     public static string Key(string service, long bucket) => $"{ChaosRedisKeys.Prefix}health:{service}:{bucket}";
@@ -53,13 +56,13 @@ public sealed class ChaosHealthCounters
         }
     }
 
-    public static async Task AddAsync(IDatabaseAsync database, string service, long bucket, long calls, long failures)
+    private static async Task AddAsync(IDatabaseAsync database, string service, long bucket, long calls, long failures)
     {
         var key = Key(service, bucket);
         await Task.WhenAll(
             database.HashIncrementAsync(key, "calls", calls),
             database.HashIncrementAsync(key, "failures", failures),
-            database.KeyExpireAsync(key, TimeSpan.FromMinutes(15)));
+            database.KeyExpireAsync(key, Retention));
     }
 
     private sealed class Counts

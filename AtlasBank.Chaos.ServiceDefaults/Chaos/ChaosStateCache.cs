@@ -13,8 +13,6 @@ public sealed class ChaosStateCache(IOptions<ChaosOptions> options, TimeProvider
 
     public DateTimeOffset? LastSyncedAt => _snapshot.SyncedAt == DateTimeOffset.MinValue ? null : _snapshot.SyncedAt;
 
-    public IReadOnlyCollection<ChaosExperiment> Experiments => _snapshot.Experiments;
-
     /// <summary>The active experiment whose target the request goes to, or null. Allocation-free when chaos is off.</summary>
     public ChaosExperiment? Match(Uri? requestUri)
     {
@@ -49,14 +47,14 @@ public sealed class ChaosStateCache(IOptions<ChaosOptions> options, TimeProvider
             }
         }
 
-        _snapshot = new Snapshot(byHost.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), active, now);
+        _snapshot = new Snapshot(byHost.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), now);
     }
 
     /// <summary>Forgets everything: used when Redis cannot be reached.</summary>
     public void Clear() => _snapshot = Snapshot.Empty;
 
-    private sealed record Snapshot(FrozenDictionary<string, ChaosExperiment> ByHost, IReadOnlyCollection<ChaosExperiment> Experiments, DateTimeOffset SyncedAt)
+    private sealed record Snapshot(FrozenDictionary<string, ChaosExperiment> ByHost, DateTimeOffset SyncedAt)
     {
-        public static readonly Snapshot Empty = new(FrozenDictionary<string, ChaosExperiment>.Empty, [], DateTimeOffset.MinValue);
+        public static readonly Snapshot Empty = new(FrozenDictionary<string, ChaosExperiment>.Empty, DateTimeOffset.MinValue);
     }
 }
