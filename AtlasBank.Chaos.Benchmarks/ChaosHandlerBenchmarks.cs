@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;

@@ -1,8 +1,8 @@
 using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Chaos;
+using AtlasBank.Chaos.Manager.Infrastructure;
 using AtlasBank.Chaos.Manager.Safety;
 using AtlasBank.Chaos.Manager.Security;
-using AtlasBank.Chaos.Manager.Infrastructure;
 using Microsoft.AspNetCore.Http.Json;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
@@ -24,6 +24,7 @@ public static class ChaosManagerServiceExtensions
                 "ChaosManager:DefaultDurationSeconds must not exceed MaxDurationSeconds.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ChaosStore>();
+        builder.Services.AddSingleton<ChaosProbeClient>();
         builder.Services.AddSingleton<ChaosInjector>();
         builder.Services.AddSingleton<ChaosManagerMetrics>();
         builder.Services.AddSingleton<ChaosServices>();
@@ -32,19 +33,13 @@ public static class ChaosManagerServiceExtensions
 
         builder.Services.AddChaosSecurity();
         builder.Services.AddSingleton<AuditStore>();
+        builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<AuditFilter>();
         builder.Services.AddSingleton<AuditInitializer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<AuditInitializer>());
         builder.Services.AddHealthChecks().AddCheck<AuditInitializer>("audit-ready");
         builder.Services.AddOptions<AutoDisableOptions>().BindConfiguration(AutoDisableOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<AutoDisableMonitor>();
-
-        // The probe applies chaos and retries itself (ChaosInjector): no standard resilience on top, or its
-        // retries would hide the very faults the probe reports. The API is marked experimental; it is the
-        // documented way to opt one client out of ConfigureHttpClientDefaults.
-#pragma warning disable EXTEXP0001
-        builder.Services.AddHttpClient(ChaosInjector.ProbeClientName).RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
 
         // The spec's fields are PascalCase; the API answers in the same casing.
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.PropertyNamingPolicy = null);
@@ -59,7 +54,14 @@ public static class ChaosManagerServiceExtensions
         app.UseChaosSecurity();
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapChaosApi();
+        // Every /chaos endpoint needs a key and every call is audited; each feature's groups add their role,
+        // rate limit and audit policy.
+        var chaos = app.MapGroup("/chaos").WithTags("Chaos")
+            .RequireAuthorization()
+            .AddEndpointFilter<AuditFilter>();
+        chaos.MapChaosApi();
+        chaos.MapSafetyApi();
+        chaos.MapAuditApi();
         app.MapPrometheusScrapingEndpoint();
         return app;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using AtlasBank.Chaos.ServiceDefaults.Shadow;
 using Microsoft.Extensions.Options;
@@ -167,7 +168,7 @@ public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOption
             using var response = await httpClientFactory.CreateClient(client).GetAsync(pathAndQuery, timeout.Token);
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
             return new Answer((int)response.StatusCode, body, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                response.Headers.Contains(ChaosPipeline.InjectedHeader), null);
+                response.Headers.Contains(ChaosHeaders.Injected), null);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using AtlasBank.Chaos.Contracts;
 using AtlasBank.Chaos.ServiceDefaults.Shadow;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -92,8 +92,7 @@ public sealed class ShadowStore(IConnectionMultiplexer redis, IOptions<ShadowOpt
 
     /// <summary>Only one agent replica validates per interval.</summary>
     public Task<bool> TryTakeValidationTurnAsync(TimeSpan interval) =>
-        Database.StringSetAsync(Keys.ValidationLock, Environment.MachineName + ":" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
-            interval * 0.9, When.NotExists);
+        RedisLeaderLease.TryAcquireAsync(Database, Keys.ValidationLock, interval * 0.9);
 
     public async Task SaveReportAsync(DriftReport report)
     {

@@ -4,23 +4,6 @@ using System.Text;
 
 namespace AtlasBank.Chaos.Manager.Audit;
 
-public static class AuditOutcomes
-{
-    public const string Allowed = "allowed";
-    public const string Denied = "denied";
-    public const string Rejected = "rejected";
-    public const string Failed = "failed";
-
-    /// <summary>allowed (2xx/3xx), denied (401, 403, 409 halt, 429), rejected (other 4xx), failed (5xx).</summary>
-    public static string Of(int status) => status switch
-    {
-        < 400 => Allowed,
-        401 or 403 or 409 or 429 => Denied,
-        < 500 => Rejected,
-        _ => Failed,
-    };
-}
-
 /// <summary>One chaos operation on record. <see cref="Hash"/> chains it to the row before it.</summary>
 public sealed record AuditEntry(
     long Id,
@@ -60,25 +43,4 @@ public sealed record AuditEntry(
 
     public bool HashIsValid() =>
         Hash == ComputeHash(PreviousHash, Id, At, KeyId, Role, Operation, Service, RequestBody, SourceAddress, Outcome, StatusCode, Detail);
-}
-
-/// <summary>What a caller asked; the store adds id, time and the chain.</summary>
-public sealed record AuditRecord(
-    string? KeyId, string? Role, string Operation, string? Service, string? RequestBody, string? SourceAddress, int StatusCode, string? Detail)
-{
-    public string Outcome => AuditOutcomes.Of(StatusCode);
-
-    /// <summary>PostgreSQL text cannot hold NUL: a hostile request must not be able to make its own audit fail.</summary>
-    public AuditRecord ForStorage() => this with
-    {
-        KeyId = Clean(KeyId),
-        Operation = Clean(Operation)!,
-        Service = Clean(Service),
-        RequestBody = Clean(RequestBody),
-        SourceAddress = Clean(SourceAddress),
-        Detail = Clean(Detail),
-    };
-
-    private static string? Clean(string? value) =>
-        value is null || !value.Contains('\0', StringComparison.Ordinal) ? value : value.Replace("\0", "\\u0000", StringComparison.Ordinal);
 }

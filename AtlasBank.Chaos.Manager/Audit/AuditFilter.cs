@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace AtlasBank.Chaos.Manager.Audit;
 
@@ -8,12 +7,12 @@ namespace AtlasBank.Chaos.Manager.Audit;
 /// after: if the audit cannot begin, the change is refused with 503 and nothing is applied. Reads are
 /// audited after the fact and keep working when the audit is down.
 /// </summary>
-public sealed partial class AuditFilter(AuditStore audit, ILogger<AuditFilter> logger) : IEndpointFilter
+public sealed partial class AuditFilter(AuditTrail audit, ILogger<AuditFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        await AuditContext.CaptureBodyAsync(http);
+        await AuditRecordFactory.CaptureBodyAsync(http);
         if (http.GetEndpoint()?.Metadata.GetMetadata<AuditedChangeAttribute>() is null)
         {
             object? result;
@@ -23,20 +22,20 @@ public sealed partial class AuditFilter(AuditStore audit, ILogger<AuditFilter> l
             }
             catch (Exception ex)
             {
-                await AppendBestEffortAsync(http, StatusCodes.Status503ServiceUnavailable, ex.GetType().Name);
+                await audit.RecordAsync(AuditRecordFactory.Record(http, StatusCodes.Status503ServiceUnavailable, ex.GetType().Name));
                 throw;
             }
 
-            await AppendBestEffortAsync(http, StatusOf(result, http), null);
+            await audit.RecordAsync(AuditRecordFactory.Record(http, StatusOf(result, http)));
             return result;
         }
 
         AuditScope scope;
         try
         {
-            scope = await audit.BeginAsync(http.RequestAborted);
+            scope = await audit.BeginChangeAsync(http.RequestAborted);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        catch (Exception ex) when (AuditTrail.IsUnavailable(ex))
         {
             LogCannotAudit(ex.Message);
             return TypedResults.Problem(new ProblemDetails
@@ -57,26 +56,14 @@ public sealed partial class AuditFilter(AuditStore audit, ILogger<AuditFilter> l
             catch (Exception ex)
             {
                 // The change failed (e.g. Redis away): that attempt is on record too.
-                await scope.AppendAsync(AuditContext.Record(http, StatusCodes.Status503ServiceUnavailable, ex.GetType().Name), CancellationToken.None);
+                await scope.AppendAsync(AuditRecordFactory.Record(http, StatusCodes.Status503ServiceUnavailable, ex.GetType().Name), CancellationToken.None);
                 await scope.CommitAsync(CancellationToken.None);
                 throw;
             }
 
-            await scope.AppendAsync(AuditContext.Record(http, StatusOf(result, http)), CancellationToken.None);
+            await scope.AppendAsync(AuditRecordFactory.Record(http, StatusOf(result, http)), CancellationToken.None);
             await scope.CommitAsync(CancellationToken.None);
             return result;
-        }
-    }
-
-    private async Task AppendBestEffortAsync(HttpContext http, int status, string? detail)
-    {
-        try
-        {
-            await audit.AppendAsync(AuditContext.Record(http, status, detail), CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-        {
-            LogReadNotAudited(ex.Message);
         }
     }
 
@@ -85,7 +72,4 @@ public sealed partial class AuditFilter(AuditStore audit, ILogger<AuditFilter> l
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Change refused: the audit log cannot be written ({Reason}).")]
     private partial void LogCannotAudit(string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A read was served but not audited: {Reason}")]
-    private partial void LogReadNotAudited(string reason);
 }

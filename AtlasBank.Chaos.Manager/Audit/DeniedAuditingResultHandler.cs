@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
-using Npgsql;
 
 namespace AtlasBank.Chaos.Manager.Audit;
 
 /// <summary>Requests refused for a missing, wrong or under-privileged key are on record too.</summary>
-public sealed partial class DeniedAuditingResultHandler(AuditStore audit, ILogger<DeniedAuditingResultHandler> logger) : IAuthorizationMiddlewareResultHandler
+public sealed class DeniedAuditingResultHandler(AuditTrail audit) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -13,21 +12,11 @@ public sealed partial class DeniedAuditingResultHandler(AuditStore audit, ILogge
     {
         if (authorizeResult.Challenged || authorizeResult.Forbidden)
         {
-            await AuditContext.CaptureBodyAsync(context);
+            await AuditRecordFactory.CaptureBodyAsync(context);
             var status = authorizeResult.Challenged ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
-            try
-            {
-                await audit.AppendAsync(AuditContext.Record(context, status, authorizeResult.Challenged ? "No valid API key." : "Role not allowed."), CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-            {
-                LogNotAudited(status, ex.Message);
-            }
+            await audit.RecordAsync(AuditRecordFactory.Record(context, status, authorizeResult.Challenged ? "No valid API key." : "Role not allowed."));
         }
 
         await _default.HandleAsync(next, context, policy, authorizeResult);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A denied request ({Status}) could not be audited: {Reason}")]
-    private partial void LogNotAudited(int status, string reason);
 }

@@ -1,95 +1,49 @@
 using System.Text.Json;
-using AtlasBank.Chaos.Manager.Audit;
+using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.Manager.Infrastructure;
 using AtlasBank.Chaos.Manager.Safety;
 using AtlasBank.Chaos.Manager.Security;
-using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace AtlasBank.Chaos.Manager.Chaos;
-
-public sealed record ChaosList(int Count, IReadOnlyList<ChaosExperiment> Experiments);
-
-public sealed record BulkEnableResult(int Count, IReadOnlyList<ChaosExperiment> Experiments);
-
-public sealed record DisableResult(string Service, bool Disabled);
-
-/// <param name="NotActive">Named services that had no active chaos: nothing to disable (not an error in bulk).</param>
-public sealed record BulkDisableResult(IReadOnlyList<string> Disabled, IReadOnlyList<string> NotActive);
-
-public sealed record ChaosStatsResponse(ChaosStatsView Total, IReadOnlyList<ChaosStatsView> Services);
-
-public sealed record ChaosStatsView(
-    string Service, string? Mode, long Injections, long Successes, long Failures, long Attempts,
-    long InjectedFaults, long InjectedLatency, long InjectedLatencyMs, double SuccessRate)
-{
-    public static ChaosStatsView From(ChaosStats stats) => new(
-        stats.Service, stats.Mode, stats.Injections, stats.Successes, stats.Failures, stats.Attempts,
-        stats.InjectedFaults, stats.InjectedLatency, stats.InjectedLatencyMs, Math.Round(stats.SuccessRate, 4));
-}
-
-/// <summary>What the <see cref="ChaosApi"/> handlers need, injected as one parameter.</summary>
-public sealed class ChaosServices(ChaosStore store, ChaosInjector injector, ChaosManagerMetrics metrics, IOptions<ChaosManagerOptions> options, TimeProvider timeProvider)
-{
-    public ChaosStore Store { get; } = store;
-
-    public ChaosInjector Injector { get; } = injector;
-
-    public ChaosManagerMetrics Metrics { get; } = metrics;
-
-    public ChaosManagerOptions Options { get; } = options.Value;
-
-    public TimeProvider TimeProvider { get; } = timeProvider;
-}
 
 /// <summary>The chaos control API, exactly as the spec writes it.</summary>
 public static class ChaosApi
 {
-    public static IEndpointRouteBuilder MapChaosApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapChaosApi(this IEndpointRouteBuilder chaos)
     {
-        // Every /chaos endpoint needs a key, and every call is audited; each endpoint names the role it needs.
-        var api = app.MapGroup("/chaos").WithTags("Chaos")
-            .RequireAuthorization()
-            .AddEndpointFilter<AuditFilter>();
+        var view = chaos.MapViewGroup();
+        view.MapGet("/list", List)
+            .WithName("ListChaos")
+            .WithSummary("Every active chaos experiment.");
+        view.MapGet("/stats", Stats)
+            .WithName("ChaosStats")
+            .WithSummary("Inject statistics per service and in total, shared by every manager replica.");
 
-        api.MapPost("/enable", Enable)
-            .RequireAuthorization(ChaosPolicies.Operate).RequireRateLimiting(RateLimitOptions.ChangePolicy).WithMetadata(new AuditedChangeAttribute())
+        var operate = chaos.MapOperateGroup();
+        operate.MapPost("/enable", Enable)
             .Accepts<EnableChaosRequest>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("EnableChaos")
             .WithSummary("Enable latency or failure chaos for a service, with a lease (DurationSeconds).")
             .WithDescription("Any Content-Type is read as JSON, so the spec's curl calls work with or without -H 'Content-Type: application/json'.");
-        api.MapPost("/disable", Disable)
-            .RequireAuthorization(ChaosPolicies.Operate).RequireRateLimiting(RateLimitOptions.ChangePolicy).WithMetadata(new AuditedChangeAttribute())
+        operate.MapPost("/disable", Disable)
             .Accepts<string>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("DisableChaos")
             .WithSummary("Disable chaos for a service: the body is a JSON string (\"ledger\") or {\"Service\":\"ledger\"}.");
-        api.MapGet("/list", List)
-            .RequireAuthorization(ChaosPolicies.View)
-            .WithName("ListChaos")
-            .WithSummary("Every active chaos experiment.");
-        api.MapGet("/inject", Inject)
-            .RequireAuthorization(ChaosPolicies.Operate).RequireRateLimiting(RateLimitOptions.InjectPolicy)
-            .WithName("InjectChaos")
-            .WithSummary("Call the service's target through its chaos strategies with RetryCount retries; report what happened.");
-        api.MapGet("/stats", Stats)
-            .RequireAuthorization(ChaosPolicies.View)
-            .WithName("ChaosStats")
-            .WithSummary("Inject statistics per service and in total, shared by every manager replica.");
-        api.MapPost("/bulk-enable", BulkEnable)
-            .RequireAuthorization(ChaosPolicies.Operate).RequireRateLimiting(RateLimitOptions.ChangePolicy).WithMetadata(new AuditedChangeAttribute())
+        operate.MapPost("/bulk-enable", BulkEnable)
             .Accepts<EnableChaosRequest[]>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("BulkEnableChaos")
             .WithSummary("Enable several experiments at once: all are valid and applied, or none is.");
-        api.MapPost("/bulk-disable", BulkDisable)
-            .RequireAuthorization(ChaosPolicies.Operate).RequireRateLimiting(RateLimitOptions.ChangePolicy).WithMetadata(new AuditedChangeAttribute())
+        operate.MapPost("/bulk-disable", BulkDisable)
             .Accepts<string[]>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("BulkDisableChaos")
             .WithSummary("Disable chaos for several services (a JSON array of names).");
 
-        api.MapSafetyApi();
-        return app;
+        chaos.MapProbeGroup().MapGet("/inject", Inject)
+            .WithName("InjectChaos")
+            .WithSummary("Call the service's target through its chaos strategies with RetryCount retries; report what happened.");
+        return chaos;
     }
 
     public static async Task<Results<Ok<ChaosExperiment>, ValidationProblem, ProblemHttpResult>> Enable(

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -9,40 +9,16 @@ using Polly.Retry;
 
 namespace AtlasBank.Chaos.Manager.Chaos;
 
-/// <summary>What one <c>GET /chaos/inject</c> did and saw.</summary>
-public sealed record InjectResult(
-    string Service,
-    ChaosMode Mode,
-    string ExperimentId,
-    string TargetUrl,
-    int Attempts,
-    int InjectedFaults,
-    int InjectedLatencyCount,
-    double InjectedLatencyMs,
-    int? FinalStatus,
-    double ElapsedMs,
-    bool Success,
-    string? Error)
-{
-    /// <summary>Attempts that failed without chaos injecting the failure: what the auto-disable circuit breaker watches.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public int OrganicFailures => Math.Max(0, Attempts - InjectedFaults - (Success ? 1 : 0));
-}
-
 /// <summary>
 /// Calls a chaos target through its chaos strategies wrapped in <c>RetryCount</c> retries, as a resilient
 /// client would, and reports what happened. An unreachable target is a reported failure, not an error.
 /// </summary>
 public sealed class ChaosInjector(
-    IHttpClientFactory httpClientFactory,
+    ChaosProbeClient probe,
     ChaosRandomizer randomizer,
     TimeProvider timeProvider,
     IOptions<ChaosManagerOptions> options)
 {
-    public const string ProbeClientName = "chaos-probe";
-
-    private readonly ConcurrentDictionary<int, ResiliencePipeline<HttpResponseMessage>> _pipelines = new();
-
     /// <summary>The probe's target: the experiment's TargetUrl, else the service's <c>/health</c> via service discovery.</summary>
     public static string TargetOf(ChaosExperiment experiment) =>
         experiment.TargetUrl ?? $"http://{ChaosTargets.ApiName(experiment.Service)}/health";
@@ -57,17 +33,14 @@ public sealed class ChaosInjector(
         timeout.CancelAfter(options.Value.InjectTimeout);
 
         var context = ResilienceContextPool.Shared.Get(timeout.Token);
-        context.Properties.Set(ChaosPipeline.ExperimentKey, experiment);
-        context.Properties.Set(ChaosPipeline.InjectionKey, injection);
-        var client = httpClientFactory.CreateClient(ProbeClientName);
+        context.Properties.Set(ChaosInjection.Key, injection);
         try
         {
-            var outcome = await PipelineFor(experiment.RetryCount).ExecuteOutcomeAsync(
+            var outcome = await PipelineFor(experiment).ExecuteOutcomeAsync(
                 static async (ctx, state) =>
                 {
                     Interlocked.Increment(ref state.Attempts.Value);
                     using var request = new HttpRequestMessage(HttpMethod.Get, state.Target);
-                    request.Options.Set(ChaosHandler.Bypass, true); // chaos is applied here, not again in the handler
                     try
                     {
                         return Outcome.FromResult(await state.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken));
@@ -78,7 +51,7 @@ public sealed class ChaosInjector(
                     }
                 },
                 context,
-                (Client: client, Target: target, Attempts: attempts));
+                (Client: probe.Http, Target: target, Attempts: attempts));
 
             using var response = outcome.Result;
             var status = (int?)response?.StatusCode;
@@ -94,14 +67,15 @@ public sealed class ChaosInjector(
         }
     }
 
-    private ResiliencePipeline<HttpResponseMessage> PipelineFor(int retryCount) => _pipelines.GetOrAdd(retryCount, retries =>
+    /// <summary>Retries outside, the experiment's chaos inside: exactly where the services' HttpClients have it.</summary>
+    private ResiliencePipeline<HttpResponseMessage> PipelineFor(ChaosExperiment experiment)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
-        if (retries > 0)
+        if (experiment.RetryCount > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                MaxRetryAttempts = retries,
+                MaxRetryAttempts = experiment.RetryCount,
                 Delay = options.Value.InjectRetryDelay,
                 BackoffType = DelayBackoffType.Constant,
                 UseJitter = false,
@@ -114,9 +88,8 @@ public sealed class ChaosInjector(
             });
         }
 
-        // Chaos inside the retries, exactly where the services' HttpClients have it.
-        return builder.AddChaosStrategies(randomizer.NextDouble, timeProvider).Build();
-    });
+        return builder.AddChaos(experiment, randomizer.NextDouble, timeProvider).Build();
+    }
 
     private static string Describe(Exception exception, bool timedOut) => timedOut
         ? "The target did not answer within the inject timeout."

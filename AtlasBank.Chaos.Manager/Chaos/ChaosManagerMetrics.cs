@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.ServiceDefaults;
 
 namespace AtlasBank.Chaos.Manager.Chaos;
@@ -33,8 +34,8 @@ public sealed class ChaosManagerMetrics
 
     public void Update(IReadOnlyList<ChaosStats> services) => _latest = services;
 
-    public static string ModeName(ServiceDefaults.Chaos.ChaosMode mode) =>
-        mode == ServiceDefaults.Chaos.ChaosMode.Latency ? "latency" : "failure";
+    public static string ModeName(ChaosMode mode) =>
+        mode == ChaosMode.Latency ? "latency" : "failure";
 
     private IEnumerable<Measurement<double>> ObserveSuccessRates() =>
         _latest.Select(stats => new Measurement<double>(stats.SuccessRate, Tags(stats.Service, stats.Mode ?? "unknown")));

@@ -1,38 +1,13 @@
 using System.Text.Json;
-using AtlasBank.Chaos.ServiceDefaults.Chaos;
+using AtlasBank.Chaos.Contracts.Chaos;
+using AtlasBank.Chaos.Manager.Safety;
 using StackExchange.Redis;
 
 namespace AtlasBank.Chaos.Manager.Chaos;
 
-/// <summary>Statistics of inject calls, for one service or in total. Kept in Redis so replicas agree.</summary>
-public sealed record ChaosStats(
-    string Service,
-    string? Mode,
-    long Injections,
-    long Successes,
-    long Failures,
-    long Attempts,
-    long InjectedFaults,
-    long InjectedLatency,
-    long InjectedLatencyMs)
-{
-    public const string TotalName = "_total";
-
-    /// <summary>Successful injections over all injections; 1 when there were none.</summary>
-    public double SuccessRate => Injections == 0 ? 1.0 : (double)Successes / Injections;
-}
-
-/// <summary>The emergency halt: while engaged, no experiment can be enabled.</summary>
-public sealed record ChaosHalt(string EngagedBy, DateTimeOffset EngagedAt, string? Reason);
-
-/// <summary>Thrown when an enable meets an engaged halt inside its own transaction.</summary>
-public sealed class ChaosHaltedException() : Exception("Chaos is halted.");
-
 /// <summary>Chaos state in Redis: the only writer of the keys in <see cref="ChaosRedisKeys"/>.</summary>
 public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timeProvider)
 {
-    public const string HaltKey = ChaosRedisKeys.Prefix + "halt";
-
     private IDatabase Database => redis.GetDatabase();
 
     /// <summary>
@@ -42,7 +17,7 @@ public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timePr
     public async Task EnableAsync(IReadOnlyList<ChaosExperiment> experiments)
     {
         var transaction = Database.CreateTransaction();
-        var notHalted = transaction.AddCondition(Condition.KeyNotExists(HaltKey));
+        var notHalted = transaction.AddCondition(Condition.KeyNotExists(ChaosRedisKeys.Halt));
         var writes = new List<Task>();
         foreach (var experiment in experiments)
         {
@@ -101,40 +76,40 @@ public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timePr
 
     public async Task<ChaosHalt?> GetHaltAsync()
     {
-        var value = await Database.StringGetAsync(HaltKey);
+        var value = await Database.StringGetAsync(ChaosRedisKeys.Halt);
         return value.HasValue ? JsonSerializer.Deserialize<ChaosHalt>(value.ToString(), ChaosExperiment.JsonOptions) : null;
     }
 
     /// <summary>Engages the halt (blocks enables), then disables everything.</summary>
     public async Task<IReadOnlyList<string>> EngageHaltAsync(ChaosHalt halt)
     {
-        await Database.StringSetAsync(HaltKey, JsonSerializer.Serialize(halt, ChaosExperiment.JsonOptions));
+        await Database.StringSetAsync(ChaosRedisKeys.Halt, JsonSerializer.Serialize(halt, ChaosExperiment.JsonOptions));
         return await DisableAllAsync();
     }
 
-    public Task<bool> LiftHaltAsync() => Database.KeyDeleteAsync(HaltKey);
+    public Task<bool> LiftHaltAsync() => Database.KeyDeleteAsync(ChaosRedisKeys.Halt);
 
     /// <summary>Calls and organic failures reported for a service since <paramref name="since"/>.</summary>
     public async Task<(long Calls, long Failures)> HealthSinceAsync(string service, DateTimeOffset since, DateTimeOffset now)
     {
-        var first = since.ToUnixTimeSeconds() / ChaosHealthCounters.BucketSeconds;
-        var last = now.ToUnixTimeSeconds() / ChaosHealthCounters.BucketSeconds;
+        var first = ChaosHealthBuckets.Of(since);
+        var last = ChaosHealthBuckets.Of(now);
         var batch = Database.CreateBatch();
         var reads = new List<Task<HashEntry[]>>();
         for (var bucket = first; bucket <= last; bucket++)
         {
-            reads.Add(batch.HashGetAllAsync(ChaosHealthCounters.Key(service, bucket)));
+            reads.Add(batch.HashGetAllAsync(ChaosRedisKeys.Health(service, bucket)));
         }
 
         batch.Execute();
         long calls = 0, failures = 0;
         foreach (var entry in (await Task.WhenAll(reads)).SelectMany(entries => entries))
         {
-            if (entry.Name == "calls")
+            if (entry.Name == ChaosHealthBuckets.CallsField)
             {
                 calls += (long)entry.Value;
             }
-            else if (entry.Name == "failures")
+            else if (entry.Name == ChaosHealthBuckets.FailuresField)
             {
                 failures += (long)entry.Value;
             }
@@ -143,15 +118,12 @@ public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timePr
         return (calls, failures);
     }
 
-    public Task<bool> TryTakeTurnAsync(string name, TimeSpan lease) =>
-        Database.StringSetAsync($"{ChaosRedisKeys.Prefix}lock:{name}", Environment.ProcessId, lease, When.NotExists);
-
     public async Task<IReadOnlyList<ChaosExperiment>> ListAsync()
     {
         var now = timeProvider.GetUtcNow();
         // Leases that ran out leave members behind in the active set; drop them as we pass.
         await Database.SortedSetRemoveRangeByScoreAsync(ChaosRedisKeys.Active, double.NegativeInfinity, now.ToUnixTimeMilliseconds());
-        var active = await ChaosStateSynchronizer.ReadActiveAsync(Database, now);
+        var active = await ChaosStateReader.ReadActiveAsync(Database, now);
         return [.. active.Where(experiment => experiment.IsActiveAt(now)).OrderBy(experiment => experiment.Service, StringComparer.Ordinal)];
     }
 
@@ -180,10 +152,10 @@ public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timePr
         _ = transaction.HashSetAsync(ChaosRedisKeys.Stats(experiment.Service), "mode", JsonSerializer.Serialize(experiment.Mode).Trim('"'));
 
         // The same call feeds the auto-disable circuit breaker: every attempt, and those that failed without chaos injecting it.
-        var health = ChaosHealthCounters.Key(experiment.Service, timeProvider.GetUtcNow().ToUnixTimeSeconds() / ChaosHealthCounters.BucketSeconds);
-        _ = transaction.HashIncrementAsync(health, "calls", result.Attempts);
-        _ = transaction.HashIncrementAsync(health, "failures", result.OrganicFailures);
-        _ = transaction.KeyExpireAsync(health, ChaosHealthCounters.Retention);
+        var health = ChaosRedisKeys.Health(experiment.Service, ChaosHealthBuckets.Of(timeProvider.GetUtcNow()));
+        _ = transaction.HashIncrementAsync(health, ChaosHealthBuckets.CallsField, result.Attempts);
+        _ = transaction.HashIncrementAsync(health, ChaosHealthBuckets.FailuresField, result.OrganicFailures);
+        _ = transaction.KeyExpireAsync(health, ChaosHealthBuckets.Retention);
         _ = transaction.SetAddAsync(ChaosRedisKeys.StatsIndex, experiment.Service);
         await transaction.ExecuteAsync();
     }

@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using AtlasBank.Chaos.Contracts;
+using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Chaos;
 using AtlasBank.Chaos.ServiceDefaults;
@@ -16,16 +18,17 @@ namespace AtlasBank.Chaos.Manager.Safety;
 public sealed partial class AutoDisableMonitor : BackgroundService
 {
     private readonly ChaosStore _store;
-    private readonly AuditStore _audit;
+    private readonly AuditTrail _audit;
+    private readonly IConnectionMultiplexer _redis;
     private readonly IOptions<AutoDisableOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<AutoDisableMonitor> _logger;
     private readonly Counter<long> _disabled;
 
-    public AutoDisableMonitor(ChaosStore store, AuditStore audit, IOptions<AutoDisableOptions> options, TimeProvider timeProvider,
+    public AutoDisableMonitor(ChaosStore store, AuditTrail audit, IConnectionMultiplexer redis, IOptions<AutoDisableOptions> options, TimeProvider timeProvider,
         IMeterFactory meterFactory, ILogger<AutoDisableMonitor> logger)
     {
-        (_store, _audit, _options, _timeProvider, _logger) = (store, audit, options, timeProvider, logger);
+        (_store, _audit, _redis, _options, _timeProvider, _logger) = (store, audit, redis, options, timeProvider, logger);
         _disabled = meterFactory.Create(TelemetryNames.ChaosMeter)
             .CreateCounter<long>("chaos_auto_disabled_total", description: "Experiments the circuit breaker switched off.");
     }
@@ -43,7 +46,7 @@ public sealed partial class AutoDisableMonitor : BackgroundService
         {
             try
             {
-                if (await _store.TryTakeTurnAsync("auto-disable", settings.CheckInterval * 0.9))
+                if (await RedisLeaderLease.TryAcquireAsync(_redis.GetDatabase(), ChaosRedisKeys.Lease("auto-disable"), settings.CheckInterval * 0.9))
                 {
                     await CheckAsync(settings, stoppingToken);
                 }
@@ -68,7 +71,7 @@ public sealed partial class AutoDisableMonitor : BackgroundService
             }
 
             var reason = $"{failures} of {calls} calls failed on their own (not injected) in the last {settings.Window.TotalSeconds:0} s; threshold {settings.FailureRatio:P0}.";
-            await using var scope = await _audit.BeginAsync(cancellationToken);
+            await using var scope = await _audit.BeginChangeAsync(cancellationToken);
             var disabled = await _store.DisableAsync([experiment.Service]);
             await scope.AppendAsync(new AuditRecord("system", "system", "AutoDisable", experiment.Service,
                 $$"""{"ExperimentId":"{{experiment.ExperimentId}}"}""", null, disabled.Count == 1 ? 200 : 404, reason), cancellationToken);

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Chaos;
 using AtlasBank.Chaos.Manager.Infrastructure;
 using AtlasBank.Chaos.Manager.Security;
@@ -8,42 +7,25 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace AtlasBank.Chaos.Manager.Safety;
 
-public sealed record DisableAllResult(IReadOnlyList<string> Disabled);
-
-public sealed record HaltStatus(bool Engaged, string? EngagedBy, DateTimeOffset? EngagedAt, string? Reason, IReadOnlyList<string>? Disabled = null);
-
-public sealed class HaltRequest
-{
-    public string? Reason { get; set; }
-}
-
-/// <summary>The kill switch, the halt and the audit trail.</summary>
+/// <summary>The kill switch and the halt.</summary>
 public static class SafetyApi
 {
     public const int MaxReasonLength = 500;
-    public const int MaxPageSize = 500;
 
-    public static RouteGroupBuilder MapSafetyApi(this RouteGroupBuilder api)
+    public static IEndpointRouteBuilder MapSafetyApi(this IEndpointRouteBuilder chaos)
     {
-        api.MapPost("/disable-all", DisableAll)
-            .RequireAuthorization(ChaosPolicies.Operate).RequireRateLimiting(RateLimitOptions.ChangePolicy).WithMetadata(new AuditedChangeAttribute())
-            .WithName("DisableAllChaos").WithSummary("Emergency stop: every experiment off, everywhere.");
-        api.MapGet("/halt", GetHalt)
-            .RequireAuthorization(ChaosPolicies.View)
+        chaos.MapViewGroup().MapGet("/halt", GetHalt)
             .WithName("GetHalt").WithSummary("Whether the halt is engaged.");
-        api.MapPost("/halt", EngageHalt)
-            .RequireAuthorization(ChaosPolicies.Operate).RequireRateLimiting(RateLimitOptions.ChangePolicy).WithMetadata(new AuditedChangeAttribute())
+
+        var operate = chaos.MapOperateGroup();
+        operate.MapPost("/disable-all", DisableAll)
+            .WithName("DisableAllChaos").WithSummary("Emergency stop: every experiment off, everywhere.");
+        operate.MapPost("/halt", EngageHalt)
             .WithName("EngageHalt").WithSummary("Engage the halt: disables everything and refuses every enable (409) until an admin lifts it.");
-        api.MapDelete("/halt", LiftHalt)
-            .RequireAuthorization(ChaosPolicies.Administer).RequireRateLimiting(RateLimitOptions.ChangePolicy).WithMetadata(new AuditedChangeAttribute())
+
+        chaos.MapAdministerGroup().MapDelete("/halt", LiftHalt)
             .WithName("LiftHalt").WithSummary("Lift the halt (admin).");
-        api.MapGet("/audit", GetAudit)
-            .RequireAuthorization(ChaosPolicies.View)
-            .WithName("GetAudit").WithSummary("The audit trail, newest first; viewers and operators see their own key's rows, admins all.");
-        api.MapGet("/audit/verify", VerifyAudit)
-            .RequireAuthorization(ChaosPolicies.Administer)
-            .WithName("VerifyAudit").WithSummary("Walk the hash chain and report the first broken link.");
-        return api;
+        return chaos;
     }
 
     public static async Task<Ok<DisableAllResult>> DisableAll(ChaosStore store) =>
@@ -82,48 +64,4 @@ public static class SafetyApi
         await store.LiftHaltAsync()
             ? TypedResults.Ok(new HaltStatus(false, null, null, null))
             : TypedResults.Problem(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "The halt is not engaged." });
-
-    public static async Task<Results<Ok<AuditPage>, ValidationProblem>> GetAudit(
-        AuditStore audit, ClaimsPrincipal user, CancellationToken cancellationToken,
-        string? service = null, string? keyId = null, DateTimeOffset? from = null, DateTimeOffset? to = null, string? outcome = null,
-        int page = 1, int pageSize = 50)
-    {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (page < 1)
-        {
-            errors["page"] = ["From 1."];
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"From 1 to {MaxPageSize}."];
-        }
-
-        if (outcome is not null && outcome is not (AuditOutcomes.Allowed or AuditOutcomes.Denied or AuditOutcomes.Rejected or AuditOutcomes.Failed))
-        {
-            errors["outcome"] = ["One of: allowed, denied, rejected, failed."];
-        }
-
-        if (from > to)
-        {
-            errors["from"] = ["Must not be after 'to'."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        // Only an admin reads the whole audit; other roles read what their own key did.
-        if (!user.IsInRole(ChaosRoles.Admin))
-        {
-            keyId = user.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value;
-        }
-
-        return TypedResults.Ok(await audit.QueryAsync(
-            new AuditQuery(service, keyId, from?.ToUniversalTime(), to?.ToUniversalTime(), outcome, page, pageSize), cancellationToken));
-    }
-
-    public static async Task<Ok<AuditVerification>> VerifyAudit(AuditStore audit, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await audit.VerifyAsync(cancellationToken));
 }

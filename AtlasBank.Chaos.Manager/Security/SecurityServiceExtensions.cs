@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace AtlasBank.Chaos.Manager.Security;
 
@@ -78,16 +77,9 @@ public static class SecurityServiceExtensions
         var http = context.HttpContext;
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await AuditContext.CaptureBodyAsync(http);
-        try
-        {
-            await http.RequestServices.GetRequiredService<AuditStore>().AppendAsync(
-                AuditContext.Record(http, StatusCodes.Status429TooManyRequests, "Rate limit."), CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-        {
-            // The 429 stands either way; the audit outage is logged by the filter's next write.
-        }
+        await AuditRecordFactory.CaptureBodyAsync(http);
+        await http.RequestServices.GetRequiredService<AuditTrail>().RecordAsync(
+            AuditRecordFactory.Record(http, StatusCodes.Status429TooManyRequests, "Rate limit."));
 
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AtlasBank.Chaos.Contracts.Chaos;
 using StackExchange.Redis;
 
 namespace AtlasBank.Chaos.ServiceDefaults.Chaos;
@@ -10,15 +11,7 @@ namespace AtlasBank.Chaos.ServiceDefaults.Chaos;
 /// </summary>
 public sealed class ChaosHealthCounters
 {
-    /// <summary>Redis buckets are this many seconds wide.</summary>
-    public const int BucketSeconds = 10;
-
-    /// <summary>How long a bucket is kept: well beyond any auto-disable window.</summary>
-    public static readonly TimeSpan Retention = TimeSpan.FromMinutes(15);
-
     private readonly ConcurrentDictionary<string, Counts> _counts = new(StringComparer.Ordinal);
-
-    public static string Key(string service, long bucket) => $"{ChaosRedisKeys.Prefix}health:{service}:{bucket}";
 
     public void Record(string service, bool organicFailure)
     {
@@ -33,7 +26,7 @@ public sealed class ChaosHealthCounters
     /// <summary>Adds what was counted since the last flush to the current bucket; puts it back if Redis fails.</summary>
     public async Task FlushAsync(IDatabaseAsync database, DateTimeOffset now)
     {
-        var bucket = now.ToUnixTimeSeconds() / BucketSeconds;
+        var bucket = ChaosHealthBuckets.Of(now);
         foreach (var (service, counts) in _counts)
         {
             var calls = Interlocked.Exchange(ref counts.Calls, 0);
@@ -58,11 +51,11 @@ public sealed class ChaosHealthCounters
 
     private static async Task AddAsync(IDatabaseAsync database, string service, long bucket, long calls, long failures)
     {
-        var key = Key(service, bucket);
+        var key = ChaosRedisKeys.Health(service, bucket);
         await Task.WhenAll(
-            database.HashIncrementAsync(key, "calls", calls),
-            database.HashIncrementAsync(key, "failures", failures),
-            database.KeyExpireAsync(key, Retention));
+            database.HashIncrementAsync(key, ChaosHealthBuckets.CallsField, calls),
+            database.HashIncrementAsync(key, ChaosHealthBuckets.FailuresField, failures),
+            database.KeyExpireAsync(key, ChaosHealthBuckets.Retention));
     }
 
     private sealed class Counts

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using AtlasBank.Chaos.Contracts.Chaos;
 using Microsoft.Extensions.Options;
 
 namespace AtlasBank.Chaos.ServiceDefaults.Chaos;

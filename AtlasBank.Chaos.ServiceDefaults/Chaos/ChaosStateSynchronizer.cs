@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using AtlasBank.Chaos.Contracts.Chaos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -62,24 +63,11 @@ public sealed partial class ChaosStateSynchronizer(
         }
     }
 
-    /// <summary>Reads every active experiment: the active set, then their entries, in two round trips.</summary>
-    public static async Task<IReadOnlyList<ChaosExperiment>> ReadActiveAsync(IDatabaseAsync database, DateTimeOffset now)
-    {
-        var services = await database.SortedSetRangeByScoreAsync(ChaosRedisKeys.Active, now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start);
-        if (services.Length == 0)
-        {
-            return [];
-        }
-
-        var entries = await database.StringGetAsync([.. services.Select(service => (RedisKey)ChaosRedisKeys.Experiment(service!))]);
-        return [.. entries.Where(entry => entry.HasValue).Select(entry => ChaosExperiment.FromJson(entry!)).OfType<ChaosExperiment>()];
-    }
-
     private async Task ResyncAsync(IDatabaseAsync database, CancellationToken stoppingToken)
     {
         try
         {
-            cache.Apply(await ReadActiveAsync(database, timeProvider.GetUtcNow()));
+            cache.Apply(await ChaosStateReader.ReadActiveAsync(database, timeProvider.GetUtcNow()));
             await health.FlushAsync(database, timeProvider.GetUtcNow());
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException && !stoppingToken.IsCancellationRequested)

@@ -1,3 +1,5 @@
+using AtlasBank.Chaos.Contracts.Chaos;
+
 namespace AtlasBank.Chaos.ServiceDefaults.Chaos;
 
 /// <summary>Which request hosts belong to a chaos target.</summary>

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using AtlasBank.Chaos.ServiceDefaults.Chaos;
+using AtlasBank.Chaos.Contracts.Chaos;
 
 namespace AtlasBank.Chaos.Tests.Chaos;
 

@@ -1,3 +1,4 @@
+using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

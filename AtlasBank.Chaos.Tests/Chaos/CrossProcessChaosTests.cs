@@ -1,5 +1,5 @@
 using System.Net;
-using AtlasBank.Chaos.ServiceDefaults.Chaos;
+using AtlasBank.Chaos.Contracts.Chaos;
 
 namespace AtlasBank.Chaos.Tests.Chaos;
 
@@ -36,7 +36,7 @@ public sealed class CrossProcessChaosTests(AtlasAppFixture fixture) : IAsyncLife
         await Eventually.TrueAsync(async () => await StatusAsync(client) == HttpStatusCode.ServiceUnavailable, PropagationBound, "ledger calls to fail");
         using (var failed = await client.GetAsync("http://ledgerapi/health"))
         {
-            Assert.Equal("fault", failed.Headers.GetValues(ChaosPipeline.InjectedHeader).Single());
+            Assert.Equal("fault", failed.Headers.GetValues(ChaosHeaders.Injected).Single());
         }
 
         using var disable = await _manager.PostAsync("/chaos/disable", "\"ledger\"");
@@ -52,7 +52,7 @@ public sealed class CrossProcessChaosTests(AtlasAppFixture fixture) : IAsyncLife
         await Eventually.TrueAsync(async () =>
         {
             using var response = await client.GetAsync("http://ledgerapi/health");
-            return response.Headers.Contains(ChaosPipeline.InjectedHeader);
+            return response.Headers.Contains(ChaosHeaders.Injected);
         }, PropagationBound, "ledger calls to be delayed");
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         using var delayed = await client.GetAsync("http://ledgerapi/health");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
 using System.Threading.Channels;
+using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.ServiceDefaults;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using AtlasBank.Chaos.ServiceDefaults.Shadow;
@@ -69,7 +70,7 @@ public sealed class ShadowTap
     public void Capture(HttpContext context, ReadOnlySpan<byte> body, bool truncated, TimeSpan latency)
     {
         var request = context.Request;
-        var chaos = request.Headers[ChaosPipeline.ExperimentHeader].ToString();
+        var chaos = request.Headers[ChaosHeaders.Experiment].ToString();
         var sample = new ShadowSample(
             Id: Guid.CreateVersion7().ToString("N"),
             Method: request.Method,

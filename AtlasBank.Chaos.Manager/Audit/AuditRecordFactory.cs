@@ -2,17 +2,12 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using AtlasBank.Chaos.Manager.Security;
 
 namespace AtlasBank.Chaos.Manager.Audit;
 
-/// <summary>Marks an endpoint whose success changes chaos state: its audit row must be written, or it is not applied.</summary>
-[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
-public sealed class AuditedChangeAttribute : Attribute;
-
 /// <summary>Builds the audit record of the current request: who, what, on which service, from where.</summary>
-public static partial class AuditContext
+public static class AuditRecordFactory
 {
     public const int MaxBodyCharacters = 4_096;
 
@@ -25,7 +20,7 @@ public static partial class AuditContext
             Role: user.FindFirst(ClaimTypes.Role)?.Value,
             Operation: context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? $"{context.Request.Method} {context.Request.Path}",
             Service: ServiceOf(context, body),
-            RequestBody: Redact(body),
+            RequestBody: AuditRedaction.Redact(body),
             SourceAddress: context.Connection.RemoteIpAddress?.ToString(),
             StatusCode: statusCode,
             Detail: detail);
@@ -48,59 +43,6 @@ public static partial class AuditContext
         }
 
         context.Request.Body.Position = 0;
-    }
-
-    /// <summary>Secrets never reach the audit: key-like fields and URL credentials are masked.</summary>
-    public static string? Redact(string? body)
-    {
-        if (string.IsNullOrEmpty(body))
-        {
-            return body;
-        }
-
-        try
-        {
-            var node = JsonNode.Parse(body);
-            RedactNode(node);
-            return node?.ToJsonString();
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
-        {
-            // Not JSON we can walk (malformed, duplicate keys): keep the text, still without URL credentials.
-            return UrlCredentials().Replace(body, "$1***@");
-        }
-    }
-
-    private static void RedactNode(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (name, value) in obj.ToList())
-                {
-                    if (SecretName().IsMatch(name))
-                    {
-                        obj[name] = "***";
-                    }
-                    else if (value is JsonValue leaf && leaf.TryGetValue<string>(out var text))
-                    {
-                        obj[name] = UrlCredentials().Replace(text, "$1***@");
-                    }
-                    else
-                    {
-                        RedactNode(value);
-                    }
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    RedactNode(item);
-                }
-
-                break;
-        }
     }
 
     private static string? ServiceOf(HttpContext context, string? body)
@@ -157,10 +99,4 @@ public static partial class AuditContext
     private static string Truncate(string value) => value.Length <= 512 ? value : value[..512];
 
     private const string BodyItem = "AtlasBank.Chaos.Audit.Body";
-
-    [GeneratedRegex("(key|token|secret|password|authorization)", RegexOptions.IgnoreCase)]
-    private static partial Regex SecretName();
-
-    [GeneratedRegex("(https?://)[^/@\\s]+@", RegexOptions.IgnoreCase)]
-    private static partial Regex UrlCredentials();
 }

@@ -1,7 +1,7 @@
-namespace AtlasBank.Chaos.ServiceDefaults.Chaos;
+namespace AtlasBank.Chaos.Contracts.Chaos;
 
 /// <summary>
-/// The Redis key schema of chaos state, shared by the manager (writer) and every service (readers).
+/// Every Redis key of chaos state: written by the manager, read by the manager and by every service.
 /// </summary>
 public static class ChaosRedisKeys
 {
@@ -16,6 +16,9 @@ public static class ChaosRedisKeys
     /// <summary>Counter bumped by every change, so a reader can tell it missed one.</summary>
     public const string Version = Prefix + "version";
 
+    /// <summary>The halt (JSON: who, when, why); while it exists no experiment can be enabled.</summary>
+    public const string Halt = Prefix + "halt";
+
     /// <summary>Set of services that have statistics.</summary>
     public const string StatsIndex = Prefix + "stats:index";
 
@@ -27,11 +30,10 @@ public static class ChaosRedisKeys
 
     /// <summary>Hash of one service's inject statistics.</summary>
     public static string Stats(string service) => $"{Prefix}stats:{service}";
-}
 
-/// <summary>What the manager publishes on <see cref="ChaosRedisKeys.Channel"/>.</summary>
-public sealed record ChaosChange(string Action, string Service, string? ExperimentId, long Version, DateTimeOffset At)
-{
-    public const string Enabled = "enabled";
-    public const string Disabled = "disabled";
+    /// <summary>Hash (<c>calls</c>, <c>failures</c>) of one service's health in one <see cref="ChaosHealthBuckets"/> bucket.</summary>
+    public static string Health(string service, long bucket) => $"{Prefix}health:{service}:{bucket}";
+
+    /// <summary>Held by the one manager replica that runs a periodic job (see <see cref="RedisLeaderLease"/>).</summary>
+    public static string Lease(string job) => $"{Prefix}lock:{job}";
 }

@@ -1,21 +1,11 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
-namespace AtlasBank.Chaos.ServiceDefaults.Chaos;
+namespace AtlasBank.Chaos.Contracts.Chaos;
 
-[JsonConverter(typeof(JsonStringEnumConverter<ChaosMode>))]
-public enum ChaosMode
-{
-    /// <summary>Every call to the service is delayed by <c>DelayMs</c>.</summary>
-    [JsonStringEnumMemberName("latency")]
-    Latency,
-
-    /// <summary>Each call fails with probability <c>FailureRate</c> (HTTP 503), after <c>DelayMs</c> when set.</summary>
-    [JsonStringEnumMemberName("failure")]
-    Failure,
-}
-
-/// <summary>One service's active chaos, as stored in Redis and cached by every service.</summary>
+/// <summary>
+/// One service's active chaos, as the manager's API answers it, as stored in Redis and as cached by every
+/// service. The fields are the spec's; what they mean for each mode is read through the chaos kinds.
+/// </summary>
 /// <param name="Service">The chaos target's name, e.g. <c>ledger</c>.</param>
 /// <param name="ExperimentId">Tags every injected effect, so other components can tell it from an organic one.</param>
 /// <param name="ExpiresAt">The lease: after it nothing is injected, whatever Redis still holds.</param>

@@ -1,0 +1,3 @@
+namespace AtlasBank.Chaos.Manager.Audit;
+
+public sealed record AuditPage(int Page, int PageSize, long Total, IReadOnlyList<AuditEntry> Entries);
