@@ -1,16 +1,15 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.Manager.Chaos;
-using AtlasBank.Chaos.ServiceDefaults.Chaos;
 
 namespace AtlasBank.Chaos.Tests.Chaos;
 
 /// <summary>Calls the chaos manager the way the spec's curl commands do.</summary>
 public sealed class ChaosManagerClient(HttpClient http)
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
-
     public HttpClient Http => http;
 
     /// <summary>POSTs a raw body; <paramref name="contentType"/> null sends it as curl -d does (form encoding).</summary>
@@ -23,25 +22,25 @@ public sealed class ChaosManagerClient(HttpClient http)
     public async Task<ChaosExperiment> EnableAsync(string body)
     {
         using var response = await PostAsync("/chaos/enable", body);
-        return await ReadAsync<ChaosExperiment>(response);
+        return await HttpJson.ReadAsync<ChaosExperiment>(response);
     }
 
     public async Task<InjectResult> InjectAsync(string service)
     {
         using var response = await http.GetAsync($"/chaos/inject?service={service}");
-        return await ReadAsync<InjectResult>(response);
+        return await HttpJson.ReadAsync<InjectResult>(response);
     }
 
     public async Task<ChaosList> ListAsync()
     {
         using var response = await http.GetAsync("/chaos/list");
-        return await ReadAsync<ChaosList>(response);
+        return await HttpJson.ReadAsync<ChaosList>(response);
     }
 
     public async Task<ChaosStatsResponse> StatsAsync()
     {
         using var response = await http.GetAsync("/chaos/stats");
-        return await ReadAsync<ChaosStatsResponse>(response);
+        return await HttpJson.ReadAsync<ChaosStatsResponse>(response);
     }
 
     /// <summary>Leaves no chaos behind for the next test.</summary>
@@ -55,10 +54,19 @@ public sealed class ChaosManagerClient(HttpClient http)
         }
     }
 
-    public static async Task<T> ReadAsync<T>(HttpResponseMessage response)
+    /// <summary>Sends a raw request with any method, body and content type (null: no Content-Type header).</summary>
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, string? body, string? contentType = "application/json")
     {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
-        return JsonSerializer.Deserialize<T>(body, Json)!;
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            if (contentType is not null)
+            {
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            }
+        }
+
+        return await client.SendAsync(request);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -47,44 +46,29 @@ public sealed class LedgerClient(HttpClient http)
     public async Task<Account?> GetAccountAsync(Guid id)
     {
         using var response = await http.GetAsync($"/accounts/{id}");
-        return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<Account>(response);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await HttpJson.ReadAsync<Account>(response);
     }
 
     public async Task<IReadOnlyList<Entry>> GetEntriesAsync(Guid accountId)
     {
         using var response = await http.GetAsync($"/accounts/{accountId}/entries");
-        return await ReadAsync<List<Entry>>(response);
+        return await HttpJson.ReadAsync<List<Entry>>(response);
     }
 
     public async Task<LedgerChecksum> GetChecksumAsync()
     {
         using var response = await http.GetAsync("/ledger/checksum");
-        return await ReadAsync<LedgerChecksum>(response);
+        return await HttpJson.ReadAsync<LedgerChecksum>(response);
     }
 
     /// <summary>Polls until the account exists with the expected balance; returns how long that took.</summary>
-    public async Task<TimeSpan> WaitForBalanceAsync(Guid accountId, decimal balance, TimeSpan timeout)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (stopwatch.Elapsed < timeout)
-        {
-            if (await GetAccountAsync(accountId) is { } account && account.Balance == balance)
+    public Task<TimeSpan> WaitForBalanceAsync(Guid accountId, decimal balance, TimeSpan timeout) =>
+        Eventually.TrueAsync(
+            async () => await GetAccountAsync(accountId) is { } account && account.Balance == balance,
+            timeout,
+            async () =>
             {
-                return stopwatch.Elapsed;
-            }
-
-            await Task.Delay(20);
-        }
-
-        var last = await GetAccountAsync(accountId);
-        Assert.Fail($"Account {accountId} did not reach balance {balance} within {timeout}; last seen: {last?.Balance.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "absent"}.");
-        return stopwatch.Elapsed;
-    }
-
-    public static async Task<T> ReadAsync<T>(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
-        return JsonSerializer.Deserialize<T>(body, Json)!;
-    }
+                var last = await GetAccountAsync(accountId);
+                return $"Account {accountId} did not reach balance {balance} within {timeout}; last seen: {last?.Balance.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "absent"}.";
+            });
 }

@@ -52,7 +52,7 @@ public sealed class LedgerReplicationTests(AtlasAppFixture fixture, ITestOutputH
         var (_, customer) = await _primary.CreateFundedPairAsync(10m);
         await _dr.WaitForBalanceAsync(customer.Id, 10m, ReplicationBound);
 
-        var status = await LedgerClient.ReadAsync<DrStatus>(await _dr.Http.GetAsync("/dr/status"));
+        var status = await HttpJson.ReadAsync<DrStatus>(await _dr.Http.GetAsync("/dr/status"));
 
         Assert.Equal("dr", status.Role);
         Assert.True(status.SubscriptionExists);
@@ -101,19 +101,9 @@ public sealed class LedgerReplicationTests(AtlasAppFixture fixture, ITestOutputH
         await WaitForSameChecksumAsync();
     }
 
-    private async Task WaitForSameChecksumAsync()
-    {
-        using var timeout = new CancellationTokenSource(ReplicationBound);
-        while (!timeout.IsCancellationRequested)
-        {
-            if (await _primary.GetChecksumAsync() == await _dr.GetChecksumAsync())
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Equal(await _primary.GetChecksumAsync(), await _dr.GetChecksumAsync());
-    }
+    private Task<TimeSpan> WaitForSameChecksumAsync() =>
+        Eventually.TrueAsync(
+            async () => await _primary.GetChecksumAsync() == await _dr.GetChecksumAsync(),
+            ReplicationBound,
+            async () => $"Primary and DR checksums still differ after {ReplicationBound}: {await _primary.GetChecksumAsync()} vs {await _dr.GetChecksumAsync()}");
 }

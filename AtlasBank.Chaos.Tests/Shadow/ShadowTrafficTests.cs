@@ -161,11 +161,11 @@ public sealed class ShadowTrafficTests(AtlasAppFixture fixture) : IAsyncLifetime
         await _primary.GetAccountAsync(customer.Id);
         await WaitForComparisonsAsync($"/accounts/{customer.Id}", 1);
 
-        var stats = await LedgerClient.ReadAsync<ShadowStats>(await _agent.GetAsync("/shadow/stats"));
+        var stats = await HttpJson.ReadAsync<ShadowStats>(await _agent.GetAsync("/shadow/stats"));
         Assert.Equal("ledgerapi", stats.Source);
         Assert.Equal(1.0, stats.Rate);
 
-        await Eventually.TrueAsync(async () => (await LedgerClient.ReadAsync<DriftHistory>(await _agent.GetAsync("/shadow/drift"))).Latest is not null,
+        await Eventually.TrueAsync(async () => (await HttpJson.ReadAsync<DriftHistory>(await _agent.GetAsync("/shadow/drift"))).Latest is not null,
             VerdictBound, "a drift validation");
 
         using var bad = await _agent.GetAsync("/shadow/comparisons?verdict=maybe");
@@ -190,7 +190,7 @@ public sealed class ShadowTrafficTests(AtlasAppFixture fixture) : IAsyncLifetime
     private async Task<IReadOnlyList<ShadowComparison>> RecentAsync(string? verdict, string? pathPrefix, int limit = 500)
     {
         var query = verdict is null ? $"/shadow/comparisons?limit={limit}" : $"/shadow/comparisons?verdict={verdict}&limit={limit}";
-        var all = await LedgerClient.ReadAsync<List<ShadowComparison>>(await _agent.GetAsync(query));
+        var all = await HttpJson.ReadAsync<List<ShadowComparison>>(await _agent.GetAsync(query));
         return pathPrefix is null ? all : [.. all.Where(c => c.Path.StartsWith(pathPrefix, StringComparison.Ordinal))];
     }
 
@@ -255,27 +255,23 @@ public sealed class ResourceLogCollector : IDisposable
         });
     }
 
-    public async Task WaitForAsync(Func<string, bool> match, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
-        {
-            lock (_lines)
+    public Task WaitForAsync(Func<string, bool> match, TimeSpan timeout) =>
+        Eventually.TrueAsync(
+            () =>
             {
-                if (_lines.Any(match))
+                lock (_lines)
                 {
-                    return;
+                    return _lines.Any(match);
                 }
-            }
-
-            await Task.Delay(50);
-        }
-
-        lock (_lines)
-        {
-            Assert.Fail($"No matching log line within {timeout} among {_lines.Count}; last: {string.Join(" | ", _lines.TakeLast(5))}");
-        }
-    }
+            },
+            timeout,
+            () =>
+            {
+                lock (_lines)
+                {
+                    return $"No matching log line within {timeout} among {_lines.Count}; last: {string.Join(" | ", _lines.TakeLast(5))}";
+                }
+            });
 
     public void Dispose()
     {
