@@ -1,4 +1,5 @@
 using AtlasBank.Chaos.ServiceDefaults;
+using AtlasBank.Chaos.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
@@ -96,10 +97,6 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>
-    /// Maps <c>/health</c> (every check must pass: the service can do its job) and <c>/alive</c> (the process
-    /// answers). Both stay mapped outside Development: orchestrators and the spec's operators probe them.
-    /// </summary>
     /// <summary>The middleware half of the defaults: ProblemDetails for exceptions and bare status codes.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
@@ -108,6 +105,10 @@ public static class Extensions
         return app;
     }
 
+    /// <summary>
+    /// Maps <c>/health</c> (every check must pass: the service can do its job) and <c>/alive</c> (the process
+    /// answers). Both stay mapped outside Development: orchestrators and the spec's operators probe them.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(HealthEndpointPath);

@@ -3,19 +3,6 @@ using Microsoft.Extensions.Hosting;
 
 namespace AtlasBank.Chaos.AppHost.Infrastructure;
 
-/// <summary>The data services every AtlasBank.Chaos service depends on, whichever mode provides them.</summary>
-/// <param name="PublisherHostOverride">
-/// How the DR PostgreSQL server reaches the primary for logical replication when that differs from how the
-/// services reach it (containers talk over the container network); null when the services' address works.
-/// </param>
-public sealed record DataServices(
-    InfrastructureMode Mode,
-    IResourceBuilder<IResourceWithConnectionString> Redis,
-    IResourceBuilder<IResourceWithConnectionString> LedgerDb,
-    IResourceBuilder<IResourceWithConnectionString> ChaosDb,
-    IResourceBuilder<IResourceWithConnectionString> LedgerDrDb,
-    (string Host, int Port)? PublisherHostOverride);
-
 public static class InfrastructureBuilderExtensions
 {
     public const string LedgerDatabaseName = "ledgerdb";
@@ -81,17 +68,4 @@ public static class InfrastructureBuilderExtensions
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
-}
-
-public static class ReplicationBuilderExtensions
-{
-    /// <summary>
-    /// Tells the DR ledger how its PostgreSQL server reaches the primary, when that differs from how the
-    /// ledger itself does (containers reach each other by resource name on the container network).
-    /// </summary>
-    public static IResourceBuilder<ProjectResource> WithPublisherAddress(this IResourceBuilder<ProjectResource> dr, DataServices data) =>
-        data.PublisherHostOverride is { } publisher
-            ? dr.WithEnvironment("Replication__PublisherHost", publisher.Host)
-                .WithEnvironment("Replication__PublisherPort", publisher.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            : dr;
 }

@@ -1,4 +1,4 @@
-using AtlasBank.Chaos.ServiceDefaults;
+using AtlasBank.Chaos.ServiceDefaults.Startup;
 using Npgsql;
 
 namespace AtlasBank.Chaos.Manager.Audit;

@@ -1,4 +1,4 @@
-using AtlasBank.Chaos.ServiceDefaults;
+using AtlasBank.Chaos.ServiceDefaults.Errors;
 using StackExchange.Redis;
 
 namespace AtlasBank.Chaos.Manager.Infrastructure;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
-namespace AtlasBank.Chaos.ServiceDefaults;
+namespace AtlasBank.Chaos.ServiceDefaults.Errors;
 
 /// <summary>
 /// Turns request-binding failures (malformed JSON, a field of the wrong type, a wrong content type) into

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 
-namespace AtlasBank.Chaos.ServiceDefaults;
+namespace AtlasBank.Chaos.ServiceDefaults.Errors;
 
 /// <summary>
 /// A dependency that cannot be reached (a database, Redis) is a 503 with <c>Retry-After</c> the caller may

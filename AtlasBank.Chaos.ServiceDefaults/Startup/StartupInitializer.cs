@@ -2,7 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace AtlasBank.Chaos.ServiceDefaults;
+namespace AtlasBank.Chaos.ServiceDefaults.Startup;
 
 /// <summary>
 /// One-off start-up work against a dependency that may not be up yet (creating a schema, a publication):

@@ -1,4 +1,4 @@
-using AtlasBank.Chaos.ServiceDefaults;
+using AtlasBank.Chaos.ServiceDefaults.Startup;
 
 namespace AtlasBank.LedgerDr.Dr;
 

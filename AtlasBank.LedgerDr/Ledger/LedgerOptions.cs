@@ -2,15 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace AtlasBank.LedgerDr.Ledger;
 
-public enum LedgerRole
-{
-    /// <summary>Takes writes and publishes them for replication.</summary>
-    Primary,
-
-    /// <summary>Read-only copy kept in sync by logical replication until promoted.</summary>
-    Dr,
-}
-
 /// <summary>Bound from <c>Ledger</c>; validated on start.</summary>
 public sealed class LedgerOptions
 {
@@ -21,26 +12,4 @@ public sealed class LedgerOptions
     public LedgerRole? Role { get; set; }
 
     public bool IsDr => Role == LedgerRole.Dr;
-}
-
-/// <summary>Bound from <c>Replication</c>: how the DR database subscribes to the primary's publication.</summary>
-public sealed class ReplicationOptions
-{
-    public const string SectionName = "Replication";
-    public const string PublisherConnectionName = "ledgerdb-publisher";
-
-    [Required, RegularExpression("^[a-z_][a-z0-9_]{0,62}$")]
-    public string PublicationName { get; set; } = "ledger_pub";
-
-    [Required, RegularExpression("^[a-z_][a-z0-9_]{0,62}$")]
-    public string SubscriptionName { get; set; } = "ledger_dr_sub";
-
-    /// <summary>
-    /// Host the DR PostgreSQL server uses to reach the primary, when it differs from the one the services use
-    /// (containers reach each other by resource name). Null: the publisher connection string's host.
-    /// </summary>
-    public string? PublisherHost { get; set; }
-
-    [Range(1, 65535)]
-    public int? PublisherPort { get; set; }
 }

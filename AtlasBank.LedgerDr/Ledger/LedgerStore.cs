@@ -1,33 +1,7 @@
 using System.Data;
-using System.Security.Cryptography;
-using System.Text;
 using Npgsql;
 
 namespace AtlasBank.LedgerDr.Ledger;
-
-public abstract record TransferOutcome
-{
-    public sealed record Posted(Transfer Transfer) : TransferOutcome;
-
-    /// <summary>The Idempotency-Key was seen before with the same request: the first result, nothing posted.</summary>
-    public sealed record Replayed(Transfer Transfer) : TransferOutcome;
-
-    public sealed record AccountNotFound(string Field, Guid AccountId) : TransferOutcome;
-
-    public sealed record CurrencyMismatch(string FromCurrency, string ToCurrency) : TransferOutcome;
-
-    public sealed record InsufficientFunds(decimal Balance) : TransferOutcome;
-
-    /// <summary>The Idempotency-Key was used before for a different request.</summary>
-    public sealed record IdempotencyKeyReused : TransferOutcome;
-}
-
-public sealed record TransferCommand(Guid FromAccountId, Guid ToAccountId, decimal Amount, string? Reference, string? IdempotencyKey)
-{
-    /// <summary>What makes two requests "the same" for idempotency.</summary>
-    public string RequestHash => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-        string.Join('|', FromAccountId, ToAccountId, Amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), Reference ?? string.Empty))));
-}
 
 /// <summary>The ledger's reads and writes. Each write is one database transaction.</summary>
 public sealed class LedgerStore(NpgsqlDataSource dataSource, TimeProvider timeProvider)
