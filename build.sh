@@ -59,6 +59,28 @@ require_local_servers() {
   fi
 }
 
+# The OpenAPI test lints the manager's document with the Spectral CLI pinned in tools/openapi-lint (needs node and npm).
+require_openapi_lint() {
+  local lint=tools/openapi-lint
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    say "installing nodejs and npm (the OpenAPI lint runs on node)"
+    if command -v apt-get >/dev/null 2>&1; then
+      as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null \
+        || die "could not install nodejs and npm: run 'sudo apt-get install -y nodejs npm' yourself."
+    elif command -v brew >/dev/null 2>&1; then
+      brew install node || die "could not install node with Homebrew."
+    else
+      die "install Node.js 18.18 or newer with npm, then run this again."
+    fi
+  fi
+  # npm ci only when node_modules is missing or older than the lock file.
+  if [ ! -f "$lint/node_modules/.package-lock.json" ] || [ "$lint/package-lock.json" -nt "$lint/node_modules/.package-lock.json" ]; then
+    say "installing the pinned OpenAPI linter ($lint)"
+    npm ci --prefix "$lint" --no-audit --no-fund --loglevel=error >/dev/null \
+      || die "could not install the OpenAPI linter: run 'npm ci --prefix $lint' yourself."
+  fi
+}
+
 prepare() {
   require_dotnet
   if container_runtime_answers; then
@@ -80,6 +102,7 @@ case "$command" in
     # The tests always use processes mode, so they need the local servers even where Docker runs.
     require_dotnet
     require_local_servers
+    require_openapi_lint
     results="$(mktemp -d)"
     status=0
     dotnet test AtlasBank.Chaos.sln --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?

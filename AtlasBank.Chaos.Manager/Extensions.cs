@@ -44,7 +44,7 @@ public static class ChaosManagerServiceExtensions
         // The spec's fields are PascalCase; the API answers in the same casing.
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.PropertyNamingPolicy = null);
 
-        builder.Services.AddOpenApi();
+        builder.Services.AddChaosManagerOpenApi();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
         return builder;
     }
