@@ -12,9 +12,11 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder chaos)
     {
         chaos.MapViewGroup().MapGet("/audit", GetAudit)
-            .WithName("GetAudit").WithSummary("The audit trail, newest first; viewers and operators see their own key's rows, admins all.");
+            .WithName("GetAudit").WithSummary("The audit trail, newest first; viewers and operators see their own key's rows, admins all.")
+            .WithDescription("Pages through the audit trail, newest first, filtered by service, keyId, time range (from, to) and outcome (allowed, denied, rejected, failed); page from 1, pageSize 1 to 500. Admins see every key's rows; viewers and operators see only their own key's.");
         chaos.MapAdminViewGroup().MapGet("/audit/verify", VerifyAudit)
-            .WithName("VerifyAudit").WithSummary("Walk the hash chain and report the first broken link.");
+            .WithName("VerifyAudit").WithSummary("Walk the hash chain and report the first broken link.")
+            .WithDescription("Walks the audit trail's hash chain and reports whether it is intact, how many rows were checked and the first row whose hash or link does not verify. Needs an admin key.");
         return chaos;
     }
 

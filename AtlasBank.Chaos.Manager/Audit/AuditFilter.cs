@@ -1,3 +1,4 @@
+using AtlasBank.Chaos.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AtlasBank.Chaos.Manager.Audit;
@@ -38,6 +39,7 @@ public sealed partial class AuditFilter(AuditTrail audit, ILogger<AuditFilter> l
         catch (Exception ex) when (AuditTrail.IsUnavailable(ex))
         {
             LogCannotAudit(ex.Message);
+            http.Response.Headers.RetryAfter = DependencyUnavailableExceptionHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Problem(new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,

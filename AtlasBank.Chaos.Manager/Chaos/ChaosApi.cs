@@ -16,33 +16,43 @@ public static class ChaosApi
         var view = chaos.MapViewGroup();
         view.MapGet("/list", List)
             .WithName("ListChaos")
-            .WithSummary("Every active chaos experiment.");
+            .WithSummary("Every active chaos experiment.")
+            .WithDescription("Returns every active chaos experiment with its mode, failure rate, delay, retry count, target and lease expiry (ExpiresAt). Any role may read it.");
         view.MapGet("/stats", Stats)
             .WithName("ChaosStats")
-            .WithSummary("Inject statistics per service and in total, shared by every manager replica.");
+            .WithSummary("Inject statistics per service and in total, shared by every manager replica.")
+            .WithDescription("Returns inject counts, successes, failures, injected faults and latency and the success rate, per service and in total. The counters live in Redis, so every manager replica reports the same numbers. Any role may read them.");
 
         var operate = chaos.MapOperateGroup();
         operate.MapPost("/enable", Enable)
             .Accepts<EnableChaosRequest>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("EnableChaos")
             .WithSummary("Enable latency or failure chaos for a service, with a lease (DurationSeconds).")
-            .WithDescription("Any Content-Type is read as JSON, so the spec's curl calls work with or without -H 'Content-Type: application/json'.");
+            .WithDescription("Any Content-Type is read as JSON, so the spec's curl calls work with or without -H 'Content-Type: application/json'.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         operate.MapPost("/disable", Disable)
             .Accepts<string>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("DisableChaos")
-            .WithSummary("Disable chaos for a service: the body is a JSON string (\"ledger\") or {\"Service\":\"ledger\"}.");
+            .WithSummary("Disable chaos for a service: the body is a JSON string (\"ledger\") or {\"Service\":\"ledger\"}.")
+            .WithDescription("Turns off the active chaos experiment of one service. The body is a JSON string (\"ledger\") or {\"Service\":\"ledger\"}; 404 when the service has no active chaos. Needs an operator or admin key; rate limited and audited.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         operate.MapPost("/bulk-enable", BulkEnable)
             .Accepts<EnableChaosRequest[]>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("BulkEnableChaos")
-            .WithSummary("Enable several experiments at once: all are valid and applied, or none is.");
+            .WithSummary("Enable several experiments at once: all are valid and applied, or none is.")
+            .WithDescription("Enables up to MaxBulkItems experiments in one request. Every item is validated first (errors name the item, e.g. [2].Service) and the experiments are applied together or not at all; 409 while the halt is engaged. Needs an operator or admin key; rate limited and audited.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         operate.MapPost("/bulk-disable", BulkDisable)
             .Accepts<string[]>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("BulkDisableChaos")
-            .WithSummary("Disable chaos for several services (a JSON array of names).");
+            .WithSummary("Disable chaos for several services (a JSON array of names).")
+            .WithDescription("Turns off chaos for each service in a JSON array of names and reports which were disabled and which had no active chaos (not an error). Needs an operator or admin key; rate limited and audited.");
 
         chaos.MapProbeGroup().MapGet("/inject", Inject)
             .WithName("InjectChaos")
-            .WithSummary("Call the service's target through its chaos strategies with RetryCount retries; report what happened.");
+            .WithSummary("Call the service's target through its chaos strategies with RetryCount retries; report what happened.")
+            .WithDescription("Calls the service's target through its active chaos strategies with the experiment's RetryCount retries and reports what happened: attempts, injected faults and latency, and whether the call finally succeeded. 404 when the service has no active chaos. Needs an operator or admin key; rate limited per key (InjectPerSecond).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return chaos;
     }
 

@@ -15,16 +15,21 @@ public static class SafetyApi
     public static IEndpointRouteBuilder MapSafetyApi(this IEndpointRouteBuilder chaos)
     {
         chaos.MapViewGroup().MapGet("/halt", GetHalt)
-            .WithName("GetHalt").WithSummary("Whether the halt is engaged.");
+            .WithName("GetHalt").WithSummary("Whether the halt is engaged.")
+            .WithDescription("Reports whether the halt is engaged and, if so, which key engaged it, when and why. Any role may read it.");
 
         var operate = chaos.MapOperateGroup();
         operate.MapPost("/disable-all", DisableAll)
-            .WithName("DisableAllChaos").WithSummary("Emergency stop: every experiment off, everywhere.");
+            .WithName("DisableAllChaos").WithSummary("Emergency stop: every experiment off, everywhere.")
+            .WithDescription("Emergency stop: disables every active experiment of every service and returns the services it disabled. Unlike the halt, it does not block later enables. Needs an operator or admin key; rate limited and audited.");
         operate.MapPost("/halt", EngageHalt)
-            .WithName("EngageHalt").WithSummary("Engage the halt: disables everything and refuses every enable (409) until an admin lifts it.");
+            .WithName("EngageHalt").WithSummary("Engage the halt: disables everything and refuses every enable (409) until an admin lifts it.")
+            .WithDescription("Engages the halt: disables every experiment and refuses every enable with 409 until an admin lifts it. An optional body {\"Reason\":\"...\"} (at most 500 characters) is recorded with it. Needs an operator or admin key; rate limited and audited.");
 
         chaos.MapAdministerGroup().MapDelete("/halt", LiftHalt)
-            .WithName("LiftHalt").WithSummary("Lift the halt (admin).");
+            .WithName("LiftHalt").WithSummary("Lift the halt (admin).")
+            .WithDescription("Lifts the halt so chaos can be enabled again; 404 when the halt is not engaged. Needs an admin key; rate limited and audited.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return chaos;
     }
 

@@ -1,11 +1,10 @@
 using System.Text.Json;
-using Xunit.Abstractions;
 
 namespace AtlasBank.Chaos.Tests.Chaos;
 
 /// <summary>The manager's live OpenAPI document: how to authenticate, what errors to expect, and Spectral's OAS ruleset.</summary>
 [Collection(AtlasAppTests.Name)]
-public sealed class ChaosOpenApiTests(AtlasAppFixture fixture, ITestOutputHelper output)
+public sealed class ChaosOpenApiTests(AtlasAppFixture fixture)
 {
     private static readonly string[] EitherScheme = ["ApiKey", "Bearer"];
 
@@ -79,7 +78,7 @@ public sealed class ChaosOpenApiTests(AtlasAppFixture fixture, ITestOutputHelper
     }
 
     [Fact]
-    public async Task TheDocumentPassesSpectralsOasRulesetWithoutErrors()
+    public async Task TheDocumentPassesSpectralsOasRulesetWithoutErrorsOrWarnings()
     {
         using var response = await _anonymous.GetAsync("/openapi/v1.json").WaitAsync(AtlasAppFixture.RequestTimeout);
         response.EnsureSuccessStatusCode();
@@ -87,13 +86,7 @@ public sealed class ChaosOpenApiTests(AtlasAppFixture fixture, ITestOutputHelper
 
         var findings = await SpectralLinter.LintAsync(document).WaitAsync(SpectralLinter.Timeout);
 
-        foreach (var finding in findings.Where(finding => finding.Severity != SpectralFinding.Error))
-        {
-            output.WriteLine($"spectral warning: {finding}");
-        }
-
-        var errors = findings.Where(finding => finding.Severity == SpectralFinding.Error).ToList();
-        Assert.True(errors.Count == 0, $"{errors.Count} Spectral errors:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+        Assert.True(findings.Count == 0, $"{findings.Count} Spectral findings:{Environment.NewLine}{string.Join(Environment.NewLine, findings)}");
     }
 
     /// <summary>Fetched without a key: the document is open.</summary>
