@@ -1,5 +1,5 @@
 using AtlasBank.Chaos.Agent.Shadow;
-using AtlasBank.Chaos.ServiceDefaults.Shadow;
+using AtlasBank.Chaos.Contracts.Shadow;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -53,28 +53,28 @@ public static class ChaosAgentServiceExtensions
     private static void ConfigureReplayClient(HttpClient client, Uri baseAddress)
     {
         client.BaseAddress = baseAddress;
-        client.DefaultRequestHeaders.Add(ShadowEnvironment.ReplayHeader, "1");
+        client.DefaultRequestHeaders.Add(ShadowHeaders.Replay, "1");
     }
 
     /// <summary>The spec configures the agent with SHADOW_SRC, SHADOW_DST, SHADOW_RATE and REDIS_KEY_PREFIX.</summary>
     private static void ApplySpecEnvironment(ShadowOptions options, IConfiguration configuration)
     {
-        if (configuration[ShadowEnvironment.Source] is { Length: > 0 } source)
+        if (configuration[ShadowSpecVariables.Source] is { Length: > 0 } source)
         {
             options.Source = source;
         }
 
-        if (configuration[ShadowEnvironment.Destination] is { Length: > 0 } destination)
+        if (configuration[ShadowSpecVariables.Destination] is { Length: > 0 } destination)
         {
             options.Destination = destination;
         }
 
-        if (configuration[ShadowEnvironment.Rate] is { } rate)
+        if (configuration[ShadowSpecVariables.Rate] is { } rate)
         {
-            options.Rate = ShadowEnvironment.ParseRate(rate);
+            options.Rate = ShadowSpecVariables.ParseRate(rate);
         }
 
-        if (configuration[ShadowEnvironment.KeyPrefix] is { } prefix)
+        if (configuration[ShadowSpecVariables.KeyPrefix] is { } prefix)
         {
             options.KeyPrefix = prefix;
         }

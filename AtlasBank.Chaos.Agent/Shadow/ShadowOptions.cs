@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using AtlasBank.Chaos.ServiceDefaults.Shadow;
+using AtlasBank.Chaos.Contracts.Shadow;
 
 namespace AtlasBank.Chaos.Agent.Shadow;
 
@@ -21,7 +21,7 @@ public sealed class ShadowOptions
 
     /// <summary>The primary samples this share of its safe requests (the agent reports it; the ledger applies it).</summary>
     [Range(0.0, 1.0, ErrorMessage = "SHADOW_RATE must be a number from 0.0 to 1.0.")]
-    public double Rate { get; set; } = ShadowEnvironment.DefaultRate;
+    public double Rate { get; set; } = ShadowSpecVariables.DefaultRate;
 
     [Required, RegularExpression("^[A-Za-z0-9:_.-]{1,64}$", ErrorMessage = "REDIS_KEY_PREFIX must be 1 to 64 letters, digits or : _ . -")]
     public string KeyPrefix { get; set; } = ShadowRedisKeys.DefaultPrefix;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
-using AtlasBank.Chaos.ServiceDefaults.Shadow;
+using AtlasBank.Chaos.Contracts.Shadow;
 using Microsoft.Extensions.Options;
 
 namespace AtlasBank.Chaos.Agent.Shadow;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using AtlasBank.Chaos.ServiceDefaults.Shadow;
+using AtlasBank.Chaos.Contracts.Shadow;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

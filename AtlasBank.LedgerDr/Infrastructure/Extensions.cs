@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using AtlasBank.Chaos.ServiceDefaults.Shadow;
+using AtlasBank.Chaos.Contracts.Shadow;
 using AtlasBank.LedgerDr.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -58,12 +58,12 @@ public static class LedgerServiceExtensions
             .BindConfiguration(ShadowTapOptions.SectionName)
             .Configure<IConfiguration>((options, configuration) =>
             {
-                if (configuration[ShadowEnvironment.Rate] is { } rate)
+                if (configuration[ShadowSpecVariables.Rate] is { } rate)
                 {
-                    options.Rate = ShadowEnvironment.ParseRate(rate);
+                    options.Rate = ShadowSpecVariables.ParseRate(rate);
                 }
 
-                if (configuration[ShadowEnvironment.KeyPrefix] is { } prefix)
+                if (configuration[ShadowSpecVariables.KeyPrefix] is { } prefix)
                 {
                     options.KeyPrefix = prefix;
                 }

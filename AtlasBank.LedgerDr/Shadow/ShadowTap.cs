@@ -4,7 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using AtlasBank.Chaos.ServiceDefaults;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
-using AtlasBank.Chaos.ServiceDefaults.Shadow;
+using AtlasBank.Chaos.Contracts.Shadow;
 using Microsoft.Extensions.Options;
 
 namespace AtlasBank.LedgerDr.Shadow;
@@ -50,7 +50,7 @@ public sealed class ShadowTap
     {
         if (_options.Rate <= 0 || _randomizer.NextDouble() >= _options.Rate
             || !_options.Methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase)
-            || request.Headers.ContainsKey(ShadowEnvironment.ReplayHeader))
+            || request.Headers.ContainsKey(ShadowHeaders.Replay))
         {
             return false;
         }

@@ -1,0 +1,28 @@
+namespace AtlasBank.Chaos.Contracts.Shadow;
+
+/// <summary>
+/// The spec's environment variables for shadow traffic. Each is an alias of a <c>Shadow:*</c> key and wins
+/// over it when set, so a deployment written against the spec works unchanged.
+/// </summary>
+public static class ShadowSpecVariables
+{
+    /// <summary>Alias of <c>Shadow:Source</c>.</summary>
+    public const string Source = "SHADOW_SRC";
+
+    /// <summary>Alias of <c>Shadow:Destination</c>.</summary>
+    public const string Destination = "SHADOW_DST";
+
+    /// <summary>Alias of <c>Shadow:Rate</c>.</summary>
+    public const string Rate = "SHADOW_RATE";
+
+    /// <summary>Alias of <c>Shadow:KeyPrefix</c>.</summary>
+    public const string KeyPrefix = "REDIS_KEY_PREFIX";
+
+    public const double DefaultRate = 0.05;
+
+    /// <summary>SHADOW_RATE as a number; NaN when it is set but not a number, so validation names it.</summary>
+    public static double ParseRate(string? value) =>
+        value is null ? DefaultRate
+        : double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rate) ? rate
+        : double.NaN;
+}
