@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using AtlasBank.Chaos.Contracts.Shadow;
 using AtlasBank.LedgerDr.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -54,24 +53,7 @@ public static class LedgerServiceExtensions
             return;
         }
 
-        builder.Services.AddOptions<ShadowTapOptions>()
-            .BindConfiguration(ShadowTapOptions.SectionName)
-            .Configure<IConfiguration>((options, configuration) =>
-            {
-                if (configuration[ShadowSpecVariables.Rate] is { } rate)
-                {
-                    options.Rate = ShadowSpecVariables.ParseRate(rate);
-                }
-
-                if (configuration[ShadowSpecVariables.KeyPrefix] is { } prefix)
-                {
-                    options.KeyPrefix = prefix;
-                }
-            })
-            .ValidateDataAnnotations()
-            .Validate(options => options.Methods.All(method => method is "GET" or "HEAD"),
-                "Shadow:Methods may hold only GET and HEAD: a write is never replayed to DR.")
-            .ValidateOnStart();
+        builder.Services.AddShadowOptions();
 
         // Shadowing must never make the ledger unhealthy: no health check on this Redis.
         builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);

@@ -16,14 +16,14 @@ namespace AtlasBank.LedgerDr.Shadow;
 public sealed class ShadowTap
 {
     private readonly Channel<ShadowSample> _queue;
-    private readonly ShadowTapOptions _options;
+    private readonly ShadowOptions _options;
     private readonly ChaosRandomizer _randomizer;
     private readonly TimeProvider _timeProvider;
     private readonly Counter<long> _sampled;
     private readonly Counter<long> _dropped;
     private long _droppedSinceReport;
 
-    public ShadowTap(IOptions<ShadowTapOptions> options, ChaosRandomizer randomizer, TimeProvider timeProvider, IMeterFactory meterFactory)
+    public ShadowTap(IOptions<ShadowOptions> options, ChaosRandomizer randomizer, TimeProvider timeProvider, IMeterFactory meterFactory)
     {
         _options = options.Value;
         _randomizer = randomizer;
@@ -40,7 +40,7 @@ public sealed class ShadowTap
 
     public ChannelReader<ShadowSample> Samples => _queue.Reader;
 
-    public ShadowTapOptions Options => _options;
+    public ShadowOptions Options => _options;
 
     /// <summary>
     /// Whether this request is shadowed: the coin says so (first, so the other 95 % pay one random number and

@@ -17,12 +17,4 @@ public static class ShadowSpecVariables
 
     /// <summary>Alias of <c>Shadow:KeyPrefix</c>.</summary>
     public const string KeyPrefix = "REDIS_KEY_PREFIX";
-
-    public const double DefaultRate = 0.05;
-
-    /// <summary>SHADOW_RATE as a number; NaN when it is set but not a number, so validation names it.</summary>
-    public static double ParseRate(string? value) =>
-        value is null ? DefaultRate
-        : double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rate) ? rate
-        : double.NaN;
 }
