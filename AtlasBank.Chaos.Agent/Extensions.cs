@@ -1,6 +1,8 @@
 using AtlasBank.Chaos.Agent.Shadow;
 using AtlasBank.Chaos.Contracts.Shadow;
+using AtlasBank.Chaos.ServiceDefaults.Shadow;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -14,6 +16,7 @@ public static class ChaosAgentServiceExtensions
         builder.AddRedisClient("redis");
 
         builder.Services.AddShadowOptions();
+        builder.Services.TryAddSingleton(ShadowSampler.Shared);
 
         // One honest call per comparison: retries would hide DR errors, so no standard handler on these clients.
 #pragma warning disable EXTEXP0001 // the documented way to opt one client out of ConfigureHttpClientDefaults

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
+using AtlasBank.Chaos.ServiceDefaults.Shadow;
 using AtlasBank.LedgerDr.Infrastructure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -54,6 +56,7 @@ public static class LedgerServiceExtensions
         }
 
         builder.Services.AddShadowOptions();
+        builder.Services.TryAddSingleton(ShadowSampler.Shared);
 
         // Shadowing must never make the ledger unhealthy: no health check on this Redis.
         builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);

@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
 using System.Threading.Channels;
+using AtlasBank.Chaos.Contracts.Shadow;
 using AtlasBank.Chaos.ServiceDefaults;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
-using AtlasBank.Chaos.Contracts.Shadow;
+using AtlasBank.Chaos.ServiceDefaults.Shadow;
 using Microsoft.Extensions.Options;
 
 namespace AtlasBank.LedgerDr.Shadow;
@@ -17,16 +18,16 @@ public sealed class ShadowTap
 {
     private readonly Channel<ShadowSample> _queue;
     private readonly ShadowOptions _options;
-    private readonly ChaosRandomizer _randomizer;
+    private readonly ShadowSampler _sampler;
     private readonly TimeProvider _timeProvider;
     private readonly Counter<long> _sampled;
     private readonly Counter<long> _dropped;
     private long _droppedSinceReport;
 
-    public ShadowTap(IOptions<ShadowOptions> options, ChaosRandomizer randomizer, TimeProvider timeProvider, IMeterFactory meterFactory)
+    public ShadowTap(IOptions<ShadowOptions> options, ShadowSampler sampler, TimeProvider timeProvider, IMeterFactory meterFactory)
     {
         _options = options.Value;
-        _randomizer = randomizer;
+        _sampler = sampler;
         _timeProvider = timeProvider;
         _queue = Channel.CreateBounded<ShadowSample>(new BoundedChannelOptions(_options.BufferCapacity)
         {
@@ -48,7 +49,7 @@ public sealed class ShadowTap
     /// </summary>
     public bool ShouldSample(HttpRequest request)
     {
-        if (_options.Rate <= 0 || _randomizer.NextDouble() >= _options.Rate
+        if (!_sampler.Sample(_options.Rate)
             || !_options.Methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase)
             || request.Headers.ContainsKey(ShadowHeaders.Replay))
         {
