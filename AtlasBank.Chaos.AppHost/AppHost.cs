@@ -24,7 +24,7 @@ var ledgerApiDr = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi-dr"
     .WithPublisherAddress(data)
     .WithHttpHealthCheck("/health");
 
-var chaosManager = builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
+builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
     .WithReference(data.Redis).WaitFor(data.Redis)
     .WithReference(data.ChaosDb).WaitFor(data.ChaosDb)
     .WithReference(ledgerApi)
@@ -36,7 +36,6 @@ builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")
     .WithReference(data.Redis).WaitFor(data.Redis)
     .WithReference(ledgerApi).WaitFor(ledgerApi)
     .WithReference(ledgerApiDr).WaitFor(ledgerApiDr)
-    .WithReference(chaosManager)
     .WithEnvironment("SHADOW_SRC", ledgerApi.Resource.Name)
     .WithEnvironment("SHADOW_DST", ledgerApiDr.Resource.Name)
     .WithShadowSettings()
