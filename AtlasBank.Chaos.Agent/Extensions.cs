@@ -1,6 +1,8 @@
 using AtlasBank.Chaos.Agent.Shadow;
+using AtlasBank.Chaos.Contracts.Shadow;
 using AtlasBank.Chaos.ServiceDefaults.Shadow;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -13,19 +15,14 @@ public static class ChaosAgentServiceExtensions
     {
         builder.AddRedisClient("redis");
 
-        builder.Services.AddOptions<ShadowOptions>()
-            .BindConfiguration(ShadowOptions.SectionName)
-            .Configure<IConfiguration>(ApplySpecEnvironment)
-            .ValidateDataAnnotations()
-            .Validate(options => Uri.TryCreate(ShadowOptions.ToUri(options.Source).ToString(), UriKind.Absolute, out _), "SHADOW_SRC must be host[:port] or an http URL.")
-            .Validate(options => Uri.TryCreate(ShadowOptions.ToUri(options.Destination).ToString(), UriKind.Absolute, out _), "SHADOW_DST must be host[:port] or an http URL.")
-            .ValidateOnStart();
+        builder.Services.AddShadowOptions();
+        builder.Services.TryAddSingleton(ShadowSampler.Shared);
 
         // One honest call per comparison: retries would hide DR errors, so no standard handler on these clients.
 #pragma warning disable EXTEXP0001 // the documented way to opt one client out of ConfigureHttpClientDefaults
-        builder.Services.AddHttpClient(ShadowReplayer.SourceClient, (provider, client) => ConfigureReplayClient(client, provider.GetRequiredService<IOptions<ShadowOptions>>().Value.SourceUri))
+        builder.Services.AddHttpClient(ShadowReplayer.SourceClient, (provider, client) => ConfigureReplayClient(client, provider.GetRequiredService<IOptions<ShadowOptions>>().Value.Source))
             .RemoveAllResilienceHandlers();
-        builder.Services.AddHttpClient(ShadowReplayer.DestinationClient, (provider, client) => ConfigureReplayClient(client, provider.GetRequiredService<IOptions<ShadowOptions>>().Value.DestinationUri))
+        builder.Services.AddHttpClient(ShadowReplayer.DestinationClient, (provider, client) => ConfigureReplayClient(client, provider.GetRequiredService<IOptions<ShadowOptions>>().Value.Destination))
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 
@@ -50,33 +47,9 @@ public static class ChaosAgentServiceExtensions
         return app;
     }
 
-    private static void ConfigureReplayClient(HttpClient client, Uri baseAddress)
+    private static void ConfigureReplayClient(HttpClient client, string address)
     {
-        client.BaseAddress = baseAddress;
-        client.DefaultRequestHeaders.Add(ShadowEnvironment.ReplayHeader, "1");
-    }
-
-    /// <summary>The spec configures the agent with SHADOW_SRC, SHADOW_DST, SHADOW_RATE and REDIS_KEY_PREFIX.</summary>
-    private static void ApplySpecEnvironment(ShadowOptions options, IConfiguration configuration)
-    {
-        if (configuration[ShadowEnvironment.Source] is { Length: > 0 } source)
-        {
-            options.Source = source;
-        }
-
-        if (configuration[ShadowEnvironment.Destination] is { Length: > 0 } destination)
-        {
-            options.Destination = destination;
-        }
-
-        if (configuration[ShadowEnvironment.Rate] is { } rate)
-        {
-            options.Rate = ShadowEnvironment.ParseRate(rate);
-        }
-
-        if (configuration[ShadowEnvironment.KeyPrefix] is { } prefix)
-        {
-            options.KeyPrefix = prefix;
-        }
+        client.BaseAddress = ShadowOptions.ToUri(address);
+        client.DefaultRequestHeaders.Add(ShadowHeaders.Replay, "1");
     }
 }

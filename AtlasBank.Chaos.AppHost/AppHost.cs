@@ -6,14 +6,12 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Redis and the two PostgreSQL servers: containers, or local processes where no container runtime answers.
 var data = await builder.AddDataServicesAsync();
 
-// Shadow traffic: the primary samples SHADOW_RATE of its reads into Redis; the agent replays them on DR.
-var shadow = builder.AddShadowSettings();
-
 var ledgerApi = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi")
     .WithEnvironment("Ledger__Role", "primary")
     .WithReference(data.LedgerDb).WaitFor(data.LedgerDb)
     .WithReference(data.Redis)
-    .WithShadowSettings(shadow)
+    // Shadow traffic: the primary samples Shadow:Rate of its reads into Redis; the agent replays them on DR.
+    .WithShadowSettings()
     .WithHttpHealthCheck("/health");
 
 var ledgerApiDr = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi-dr")
@@ -26,7 +24,7 @@ var ledgerApiDr = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi-dr"
     .WithPublisherAddress(data)
     .WithHttpHealthCheck("/health");
 
-var chaosManager = builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
+builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
     .WithReference(data.Redis).WaitFor(data.Redis)
     .WithReference(data.ChaosDb).WaitFor(data.ChaosDb)
     .WithReference(ledgerApi)
@@ -38,10 +36,9 @@ builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")
     .WithReference(data.Redis).WaitFor(data.Redis)
     .WithReference(ledgerApi).WaitFor(ledgerApi)
     .WithReference(ledgerApiDr).WaitFor(ledgerApiDr)
-    .WithReference(chaosManager)
     .WithEnvironment("SHADOW_SRC", ledgerApi.Resource.Name)
     .WithEnvironment("SHADOW_DST", ledgerApiDr.Resource.Name)
-    .WithShadowSettings(shadow)
+    .WithShadowSettings()
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

@@ -1,29 +1,21 @@
 namespace AtlasBank.Chaos.AppHost;
 
 /// <summary>
-/// The AppHost's <c>Shadow</c> section, handed to the primary ledger and the agent: <c>Shadow:Rate</c> and
-/// <c>Shadow:KeyPrefix</c> as the spec's <c>SHADOW_RATE</c> and <c>REDIS_KEY_PREFIX</c>, every other key
-/// (ValidationInterval, Window, DriftThreshold, LagRetryWindow, …) as <c>Shadow__{key}</c>.
+/// The AppHost's <c>Shadow</c> section, handed to the primary ledger and the agent as it is (<c>Shadow__{key}</c>):
+/// both bind it with the same <c>AddShadowOptions</c>, so a key means the same on both sides.
 /// </summary>
-public sealed record ShadowSettings(string Rate, string KeyPrefix, IReadOnlyDictionary<string, string> Others);
-
-public static class ShadowSettingsExtensions
+public static class ShadowSettings
 {
-    public static ShadowSettings AddShadowSettings(this IDistributedApplicationBuilder builder)
-    {
-        var section = builder.Configuration.GetSection("Shadow");
-        var others = section.GetChildren()
-            .Where(child => child.Value is not null && child.Key is not ("Rate" or "KeyPrefix"))
-            .ToDictionary(child => child.Key, child => child.Value!, StringComparer.OrdinalIgnoreCase);
-        return new ShadowSettings(section["Rate"] ?? "0.05", section["KeyPrefix"] ?? "shadow:", others);
-    }
+    public const string SectionName = "Shadow";
 
-    public static IResourceBuilder<ProjectResource> WithShadowSettings(this IResourceBuilder<ProjectResource> project, ShadowSettings settings)
+    public static IResourceBuilder<ProjectResource> WithShadowSettings(this IResourceBuilder<ProjectResource> project)
     {
-        project.WithEnvironment("SHADOW_RATE", settings.Rate).WithEnvironment("REDIS_KEY_PREFIX", settings.KeyPrefix);
-        foreach (var (key, value) in settings.Others)
+        foreach (var setting in project.ApplicationBuilder.Configuration.GetSection(SectionName).GetChildren())
         {
-            project.WithEnvironment($"Shadow__{key}", value);
+            if (setting.Value is not null)
+            {
+                project.WithEnvironment($"{SectionName}__{setting.Key}", setting.Value);
+            }
         }
 
         return project;

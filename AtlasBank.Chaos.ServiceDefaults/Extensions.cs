@@ -73,7 +73,6 @@ public static class Extensions
             .WithTracing(tracing =>
             {
                 tracing.AddSource(builder.Environment.ApplicationName)
-                    .AddSource([.. TelemetryNames.ActivitySources])
                     .AddAspNetCoreInstrumentation(options =>
                         // Health probes would drown the traces that matter.
                         options.Filter = context =>

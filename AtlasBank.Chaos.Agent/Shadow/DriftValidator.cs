@@ -1,3 +1,4 @@
+using AtlasBank.Chaos.Contracts.Shadow;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -3,9 +3,6 @@ using System.Text.Json;
 
 namespace AtlasBank.Chaos.Agent.Shadow;
 
-/// <summary>One field whose value differs between primary and DR.</summary>
-public sealed record Difference(string Path, string? Primary, string? Dr);
-
 /// <summary>
 /// Compares two answers as a person would: by status, and JSON bodies field by field, leaving out volatile
 /// fields named by ignore rules. Bodies that are not JSON are compared as text.

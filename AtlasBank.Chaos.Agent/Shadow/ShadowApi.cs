@@ -1,3 +1,4 @@
+using AtlasBank.Chaos.Contracts.Shadow;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;

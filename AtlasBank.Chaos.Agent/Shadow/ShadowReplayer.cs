@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using AtlasBank.Chaos.Contracts.Chaos;
-using AtlasBank.Chaos.ServiceDefaults.Chaos;
+using AtlasBank.Chaos.Contracts.Shadow;
 using AtlasBank.Chaos.ServiceDefaults.Shadow;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +14,7 @@ namespace AtlasBank.Chaos.Agent.Shadow;
 /// still differ with DR caught up (<see cref="ShadowOptions.DriftConfirmations"/> times in a row), <c>lag</c>
 /// when DR stayed behind for the whole <see cref="ShadowOptions.LagRetryWindow"/>.
 /// </summary>
-public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOptions<ShadowOptions> options, ChaosRandomizer randomizer, TimeProvider timeProvider)
+public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOptions<ShadowOptions> options, ShadowSampler sampler, TimeProvider timeProvider)
 {
     public const string SourceClient = "shadow-source";
     public const string DestinationClient = "shadow-destination";
@@ -43,7 +43,7 @@ public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOption
 
         // The noise floor: does the primary even agree with itself on this request? (Asked for a share of samples.)
         bool? selfDisagreed = null;
-        if (!sample.BodyTruncated && randomizer.NextDouble() < options.Value.NoiseRate)
+        if (!sample.BodyTruncated && sampler.Sample(options.Value.NoiseRate))
         {
             var again = await FetchAsync(SourceClient, sample.PathAndQuery, cancellationToken);
             selfDisagreed = again.Error is null && !again.Chaos ? Compare(sample.Status, sample.Body, again).Count > 0 : null;

@@ -1,16 +1,10 @@
 using System.Text.Json;
 using AtlasBank.Chaos.Contracts;
-using AtlasBank.Chaos.ServiceDefaults.Shadow;
+using AtlasBank.Chaos.Contracts.Shadow;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace AtlasBank.Chaos.Agent.Shadow;
-
-/// <summary>Verdict counts over a span of time.</summary>
-public sealed record ShadowCounts(long Match, long Drift, long Lag, long Error, long Chaos, long NoiseObserved, long NoiseDisagreed)
-{
-    public long Total => Match + Drift + Lag + Error + Chaos;
-}
 
 /// <summary>Comparisons, rolling counters and drift reports in Redis, under <c>REDIS_KEY_PREFIX</c>.</summary>
 public sealed class ShadowStore(IConnectionMultiplexer redis, IOptions<ShadowOptions> options, TimeProvider timeProvider)

@@ -1,4 +1,5 @@
 using AtlasBank.Chaos.Agent.Shadow;
+using AtlasBank.Chaos.Contracts.Shadow;
 
 namespace AtlasBank.Chaos.Tests.Shadow;
 

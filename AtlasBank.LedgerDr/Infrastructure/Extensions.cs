@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using AtlasBank.Chaos.ServiceDefaults.Shadow;
 using AtlasBank.LedgerDr.Infrastructure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -54,24 +55,8 @@ public static class LedgerServiceExtensions
             return;
         }
 
-        builder.Services.AddOptions<ShadowTapOptions>()
-            .BindConfiguration(ShadowTapOptions.SectionName)
-            .Configure<IConfiguration>((options, configuration) =>
-            {
-                if (configuration[ShadowEnvironment.Rate] is { } rate)
-                {
-                    options.Rate = ShadowEnvironment.ParseRate(rate);
-                }
-
-                if (configuration[ShadowEnvironment.KeyPrefix] is { } prefix)
-                {
-                    options.KeyPrefix = prefix;
-                }
-            })
-            .ValidateDataAnnotations()
-            .Validate(options => options.Methods.All(method => method is "GET" or "HEAD"),
-                "Shadow:Methods may hold only GET and HEAD: a write is never replayed to DR.")
-            .ValidateOnStart();
+        builder.Services.AddShadowOptions();
+        builder.Services.TryAddSingleton(ShadowSampler.Shared);
 
         // Shadowing must never make the ledger unhealthy: no health check on this Redis.
         builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);

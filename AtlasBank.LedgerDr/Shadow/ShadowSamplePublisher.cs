@@ -1,4 +1,4 @@
-using AtlasBank.Chaos.ServiceDefaults.Shadow;
+using AtlasBank.Chaos.Contracts.Shadow;
 using Npgsql;
 using StackExchange.Redis;
 

@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
 using System.Threading.Channels;
 using AtlasBank.Chaos.Contracts.Chaos;
+using AtlasBank.Chaos.Contracts.Shadow;
 using AtlasBank.Chaos.ServiceDefaults;
-using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using AtlasBank.Chaos.ServiceDefaults.Shadow;
 using Microsoft.Extensions.Options;
 
@@ -17,17 +16,17 @@ namespace AtlasBank.LedgerDr.Shadow;
 public sealed class ShadowTap
 {
     private readonly Channel<ShadowSample> _queue;
-    private readonly ShadowTapOptions _options;
-    private readonly ChaosRandomizer _randomizer;
+    private readonly ShadowOptions _options;
+    private readonly ShadowSampler _sampler;
     private readonly TimeProvider _timeProvider;
     private readonly Counter<long> _sampled;
     private readonly Counter<long> _dropped;
     private long _droppedSinceReport;
 
-    public ShadowTap(IOptions<ShadowTapOptions> options, ChaosRandomizer randomizer, TimeProvider timeProvider, IMeterFactory meterFactory)
+    public ShadowTap(IOptions<ShadowOptions> options, ShadowSampler sampler, TimeProvider timeProvider, IMeterFactory meterFactory)
     {
         _options = options.Value;
-        _randomizer = randomizer;
+        _sampler = sampler;
         _timeProvider = timeProvider;
         _queue = Channel.CreateBounded<ShadowSample>(new BoundedChannelOptions(_options.BufferCapacity)
         {
@@ -41,7 +40,7 @@ public sealed class ShadowTap
 
     public ChannelReader<ShadowSample> Samples => _queue.Reader;
 
-    public ShadowTapOptions Options => _options;
+    public ShadowOptions Options => _options;
 
     /// <summary>
     /// Whether this request is shadowed: the coin says so (first, so the other 95 % pay one random number and
@@ -49,9 +48,9 @@ public sealed class ShadowTap
     /// </summary>
     public bool ShouldSample(HttpRequest request)
     {
-        if (_options.Rate <= 0 || _randomizer.NextDouble() >= _options.Rate
+        if (!_sampler.Sample(_options.Rate)
             || !_options.Methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase)
-            || request.Headers.ContainsKey(ShadowEnvironment.ReplayHeader))
+            || request.Headers.ContainsKey(ShadowHeaders.Replay))
         {
             return false;
         }
@@ -105,99 +104,4 @@ public sealed class ShadowTap
 
     /// <summary>Puts back drops that could not be reported, so none is lost from the shared count.</summary>
     public void ReturnUnreported(long count) => Interlocked.Add(ref _droppedSinceReport, count);
-}
-
-/// <summary>Copies what a sampled response writes, up to a limit, while passing every byte on.</summary>
-public static class ShadowTapMiddleware
-{
-    public static IApplicationBuilder UseShadowTap(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        var tap = context.RequestServices.GetService<ShadowTap>();
-        if (tap is null || !tap.ShouldSample(context.Request))
-        {
-            await next(context);
-            return;
-        }
-
-        var original = context.Response.Body;
-        await using var tee = new CappedTeeStream(original, tap.Options.MaxBodyBytes);
-        context.Response.Body = tee;
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            await next(context);
-        }
-        finally
-        {
-            context.Response.Body = original;
-        }
-
-        tap.Capture(context, tee.Captured, tee.Truncated, Stopwatch.GetElapsedTime(started));
-    });
-
-    private sealed class CappedTeeStream(Stream inner, int limit) : Stream
-    {
-        private readonly MemoryStream _copy = new();
-
-        public ReadOnlySpan<byte> Captured => _copy.GetBuffer().AsSpan(0, (int)_copy.Length);
-
-        public bool Truncated { get; private set; }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            Keep(buffer.AsSpan(offset, count));
-            inner.Write(buffer, offset, count);
-        }
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Keep(buffer.Span);
-            await inner.WriteAsync(buffer, cancellationToken);
-        }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush() => inner.Flush();
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _copy.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        private void Keep(ReadOnlySpan<byte> bytes)
-        {
-            var room = limit - (int)_copy.Length;
-            if (bytes.Length > room)
-            {
-                Truncated = true;
-                bytes = bytes[..Math.Max(room, 0)];
-            }
-
-            _copy.Write(bytes);
-        }
-    }
 }

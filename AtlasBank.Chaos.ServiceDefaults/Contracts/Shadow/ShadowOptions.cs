@@ -1,30 +1,57 @@
 using System.ComponentModel.DataAnnotations;
-using AtlasBank.Chaos.ServiceDefaults.Shadow;
+using System.Diagnostics.CodeAnalysis;
 
-namespace AtlasBank.Chaos.Agent.Shadow;
+namespace AtlasBank.Chaos.Contracts.Shadow;
 
 /// <summary>
-/// The agent's shadow-traffic settings: the spec's environment variables (<c>SHADOW_SRC</c>, <c>SHADOW_DST</c>,
-/// <c>SHADOW_RATE</c>, <c>REDIS_KEY_PREFIX</c>) and the <c>Shadow</c> section. Validated on start.
+/// Shadow-traffic settings of both sides: the primary ledger's tap and the agent. Bound from <c>Shadow</c>,
+/// with the spec's variables (<see cref="ShadowSpecVariables"/>) as aliases, and validated on start by
+/// <c>AddShadowOptions</c>.
 /// </summary>
 public sealed class ShadowOptions
 {
     public const string SectionName = "Shadow";
+    public const string DefaultSource = "ledgerapi:6181";
+    public const string DefaultDestination = "ledgerapi-dr:6181";
+    public const double DefaultRate = 0.05;
+    public const string KeyPrefixPattern = "^[A-Za-z0-9:_.-]{1,64}$";
 
     /// <summary>The primary ledger, as <c>host[:port]</c> or a URL; resolved by service discovery.</summary>
     [Required]
-    public string Source { get; set; } = "ledgerapi:6181";
+    public string Source { get; set; } = DefaultSource;
 
     /// <summary>The DR ledger, as <c>host[:port]</c> or a URL.</summary>
     [Required]
-    public string Destination { get; set; } = "ledgerapi-dr:6181";
+    public string Destination { get; set; } = DefaultDestination;
 
-    /// <summary>The primary samples this share of its safe requests (the agent reports it; the ledger applies it).</summary>
+    /// <summary>The primary samples this share of its safe requests (the ledger applies it; the agent reports it).</summary>
     [Range(0.0, 1.0, ErrorMessage = "SHADOW_RATE must be a number from 0.0 to 1.0.")]
-    public double Rate { get; set; } = ShadowEnvironment.DefaultRate;
+    public double Rate { get; set; } = DefaultRate;
 
-    [Required, RegularExpression("^[A-Za-z0-9:_.-]{1,64}$", ErrorMessage = "REDIS_KEY_PREFIX must be 1 to 64 letters, digits or : _ . -")]
+    [Required, RegularExpression(KeyPrefixPattern, ErrorMessage = "REDIS_KEY_PREFIX must be 1 to 64 letters, digits or : _ . -")]
     public string KeyPrefix { get; set; } = ShadowRedisKeys.DefaultPrefix;
+
+    // The primary's tap.
+
+    /// <summary>Samples waiting to be published; beyond it new samples are dropped (and counted), never waited for.</summary>
+    [Range(1, 1_000_000)]
+    public int BufferCapacity { get; set; } = 10_000;
+
+    /// <summary>Largest response body kept; a longer one is compared by status only.</summary>
+    [Range(1_024, 10 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Stream length kept in Redis (approximate trim).</summary>
+    [Range(100, 10_000_000)]
+    public int MaxStreamLength { get; set; } = 100_000;
+
+    /// <summary>Only safe methods are replayed: a write is never sent to DR.</summary>
+    public string[] Methods { get; set; } = ["GET", "HEAD"];
+
+    /// <summary>Paths whose answers differ by design between primary and DR.</summary>
+    public string[] ExcludePaths { get; set; } = ["/health", "/alive", "/dr", "/metrics", "/openapi", "/scalar"];
+
+    // The agent: replay, comparison and validation.
 
     /// <summary>How often the drift rate is validated (the spec: every 5 minutes).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
@@ -77,10 +104,17 @@ public sealed class ShadowOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    public Uri SourceUri => ToUri(Source);
-
-    public Uri DestinationUri => ToUri(Destination);
+    /// <summary>
+    /// An address as the spec writes it (<c>host[:port]</c>) or a URL, as an absolute URI. A method, not a
+    /// property, so validation can name a bad address instead of tripping over it.
+    /// </summary>
+    public static bool TryParseAddress(string? address, [NotNullWhen(true)] out Uri? uri)
+    {
+        uri = null;
+        return !string.IsNullOrEmpty(address)
+            && Uri.TryCreate(address.Contains("://", StringComparison.Ordinal) ? address : "http://" + address, UriKind.Absolute, out uri);
+    }
 
     public static Uri ToUri(string address) =>
-        new(address.Contains("://", StringComparison.Ordinal) ? address : "http://" + address);
+        TryParseAddress(address, out var uri) ? uri : throw new FormatException($"'{address}' is neither host[:port] nor a URL.");
 }
