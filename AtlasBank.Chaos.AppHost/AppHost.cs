@@ -9,6 +9,7 @@ var data = await builder.AddDataServicesAsync();
 var ledgerApi = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi")
     .WithEnvironment("Ledger__Role", "primary")
     .WithReference(data.LedgerDb).WaitFor(data.LedgerDb)
+    // No WaitFor: the ledger serves without Redis (no chaos, shadow samples dropped and counted), so it must not wait on it.
     .WithReference(data.Redis)
     // Shadow traffic: the primary samples Shadow:Rate of its reads into Redis; the agent replays them on DR.
     .WithShadowSettings()

@@ -6,18 +6,8 @@ namespace AtlasBank.Chaos.Tests.Audit;
 
 /// <summary>The audit trail: one row per operation, a hash chain that catches tampering.</summary>
 [Collection(AtlasAppTests.Name)]
-public sealed class AuditTrailTests(AtlasAppFixture fixture) : IAsyncLifetime
+public sealed class AuditTrailTests(AtlasAppFixture fixture) : CleanChaosStateTests(fixture)
 {
-    private readonly ChaosManagerClient _admin = new(fixture.CreateManagerClient(AtlasAppFixture.AdminKey));
-
-    public async Task InitializeAsync()
-    {
-        using var lift = await _admin.Http.DeleteAsync("/chaos/halt");
-        await _admin.DisableEverythingAsync();
-    }
-
-    public Task DisposeAsync() => InitializeAsync();
-
     [Fact]
     public async Task ConcurrentOperationsFromSeveralKeysLeaveExactlyOneAuditRowEachAndAChainThatVerifies()
     {
@@ -26,7 +16,7 @@ public sealed class AuditTrailTests(AtlasAppFixture fixture) : IAsyncLifetime
         var operations = Enumerable.Range(0, 45).Select(async i =>
         {
             var (id, key) = keys[i % keys.Length];
-            using var client = fixture.CreateManagerClient(key);
+            using var client = Fixture.CreateManagerClient(key);
             using var response = id == "viewer"
                 ? await client.GetAsync("/chaos/list")
                 : await ChaosManagerClient.SendAsync(client, "POST", "/chaos/enable", $$"""{"Service":"audit-load-{{i}}","Mode":"latency","DelayMs":1}""");
@@ -36,20 +26,20 @@ public sealed class AuditTrailTests(AtlasAppFixture fixture) : IAsyncLifetime
 
         foreach (var (id, _) in keys)
         {
-            var page = await HttpJson.ReadAsync<AuditPage>(await _admin.Http.GetAsync($"/chaos/audit?keyId={id}&from={Uri.EscapeDataString(started.ToString("o"))}&pageSize=1"));
+            var page = await HttpJson.ReadAsync<AuditPage>(await Admin.Http.GetAsync($"/chaos/audit?keyId={id}&from={Uri.EscapeDataString(started.ToString("o"))}&pageSize=1"));
             Assert.Equal(15, page.Total);
         }
 
-        var verification = await HttpJson.ReadAsync<AuditVerification>(await _admin.Http.GetAsync("/chaos/audit/verify"));
+        var verification = await HttpJson.ReadAsync<AuditVerification>(await Admin.Http.GetAsync("/chaos/audit/verify"));
         Assert.True(verification.Valid, verification.Reason);
     }
 
     [Fact]
     public async Task ARowAlteredInTheDatabaseIsNamedByVerification()
     {
-        await _admin.ListAsync(); // at least one row exists
-        var latest = (await HttpJson.ReadAsync<AuditPage>(await _admin.Http.GetAsync("/chaos/audit?pageSize=1"))).Entries[0];
-        await using var connection = new NpgsqlConnection(await fixture.App.GetConnectionStringAsync("chaosdb"));
+        await Admin.ListAsync(); // at least one row exists
+        var latest = (await HttpJson.ReadAsync<AuditPage>(await Admin.Http.GetAsync("/chaos/audit?pageSize=1"))).Entries[0];
+        await using var connection = new NpgsqlConnection(await Fixture.App.GetConnectionStringAsync("chaosdb"));
         await connection.OpenAsync();
 
         // The table refuses changes outright...
@@ -60,7 +50,7 @@ public sealed class AuditTrailTests(AtlasAppFixture fixture) : IAsyncLifetime
         try
         {
             await ExecuteAsync(connection, $"UPDATE chaos_audit SET detail = 'nothing to see' WHERE id = {latest.Id}");
-            var broken = await HttpJson.ReadAsync<AuditVerification>(await _admin.Http.GetAsync("/chaos/audit/verify"));
+            var broken = await HttpJson.ReadAsync<AuditVerification>(await Admin.Http.GetAsync("/chaos/audit/verify"));
             Assert.False(broken.Valid);
             Assert.Equal(latest.Id, broken.BrokenAtId);
         }
@@ -73,7 +63,7 @@ public sealed class AuditTrailTests(AtlasAppFixture fixture) : IAsyncLifetime
             await ExecuteAsync(connection, "ALTER TABLE chaos_audit ENABLE TRIGGER chaos_audit_no_change");
         }
 
-        Assert.True((await HttpJson.ReadAsync<AuditVerification>(await _admin.Http.GetAsync("/chaos/audit/verify"))).Valid);
+        Assert.True((await HttpJson.ReadAsync<AuditVerification>(await Admin.Http.GetAsync("/chaos/audit/verify"))).Valid);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

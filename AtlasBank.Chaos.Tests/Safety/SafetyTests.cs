@@ -8,31 +8,21 @@ namespace AtlasBank.Chaos.Tests.Safety;
 
 /// <summary>What stops chaos: the circuit breaker, the emergency stop, the halt and the lease.</summary>
 [Collection(AtlasAppTests.Name)]
-public sealed class SafetyTests(AtlasAppFixture fixture) : IAsyncLifetime
+public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(fixture)
 {
-    private readonly ChaosManagerClient _admin = new(fixture.CreateManagerClient(AtlasAppFixture.AdminKey));
-
-    public async Task InitializeAsync()
-    {
-        using var lift = await _admin.Http.DeleteAsync("/chaos/halt");
-        await _admin.DisableEverythingAsync();
-    }
-
-    public Task DisposeAsync() => InitializeAsync();
-
     [Fact]
     public async Task AnExperimentFailingOnItsOwnIsAutoDisabledAndAudited()
     {
-        await _admin.EnableAsync("""{"Service":"flaky","Mode":"failure","FailureRate":0.0,"RetryCount":0,"TargetUrl":"http://127.0.0.1:1/health"}""");
+        await Admin.EnableAsync("""{"Service":"flaky","Mode":"failure","FailureRate":0.0,"RetryCount":0,"TargetUrl":"http://127.0.0.1:1/health"}""");
         // Exactly the breaker's minimum: it may fire once the last of these is counted, so a further probe
         // would race it (and find the experiment gone).
         for (var i = 0; i < new AutoDisableOptions().MinimumCalls; i++)
         {
-            Assert.False((await _admin.InjectAsync("flaky")).Success);
+            Assert.False((await Admin.InjectAsync("flaky")).Success);
         }
 
-        await Eventually.TrueAsync(async () => (await _admin.ListAsync()).Count == 0, TimeSpan.FromSeconds(30), "the circuit breaker to disable 'flaky'");
-        var audit = await HttpJson.ReadAsync<AuditPage>(await _admin.Http.GetAsync("/chaos/audit?service=flaky&pageSize=50"));
+        await Eventually.TrueAsync(async () => (await Admin.ListAsync()).Count == 0, TimeSpan.FromSeconds(30), "the circuit breaker to disable 'flaky'");
+        var audit = await HttpJson.ReadAsync<AuditPage>(await Admin.Http.GetAsync("/chaos/audit?service=flaky&pageSize=50"));
         var entry = Assert.Single(audit.Entries, e => e.Operation == "AutoDisable");
         Assert.Equal("system", entry.KeyId);
         Assert.Contains("failed on their own", entry.Detail, StringComparison.Ordinal);
@@ -41,28 +31,28 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task ADeliberateTotalOutageIsNotAutoDisabled()
     {
-        await _admin.EnableAsync("""{"Service":"ledger-region-a","Mode":"failure","FailureRate":1.0,"RetryCount":0,"TargetUrl":"http://ledgerapi/health"}""");
+        await Admin.EnableAsync("""{"Service":"ledger-region-a","Mode":"failure","FailureRate":1.0,"RetryCount":0,"TargetUrl":"http://ledgerapi/health"}""");
         for (var i = 0; i < 25; i++)
         {
-            Assert.Equal(1, (await _admin.InjectAsync("ledger-region-a")).InjectedFaults);
+            Assert.Equal(1, (await Admin.InjectAsync("ledger-region-a")).InjectedFaults);
         }
 
         await Task.Delay(TimeSpan.FromSeconds(3)); // three circuit-breaker rounds
-        Assert.Equal(["ledger-region-a"], (await _admin.ListAsync()).Experiments.Select(e => e.Service));
+        Assert.Equal(["ledger-region-a"], (await Admin.ListAsync()).Experiments.Select(e => e.Service));
     }
 
     [Fact]
     public async Task DisableAllStopsInjectionInAnotherProcessWithinOneSecond()
     {
-        await using var otherProcess = await ServiceDefaultsClientHost.StartAsync(fixture);
+        await using var otherProcess = await ServiceDefaultsClientHost.StartAsync(Fixture);
         using var client = otherProcess.CreateClient();
         var stops = new List<double>();
         for (var i = 0; i < 10; i++)
         {
-            await _admin.EnableAsync("""{"Service":"ledger","Mode":"failure","FailureRate":1.0}""");
+            await Admin.EnableAsync("""{"Service":"ledger","Mode":"failure","FailureRate":1.0}""");
             await Eventually.TrueAsync(async () => await StatusAsync(client) == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10), "chaos to start");
 
-            using var disableAll = await _admin.PostAsync("/chaos/disable-all", "");
+            using var disableAll = await Admin.PostAsync("/chaos/disable-all", "");
             Assert.Equal(HttpStatusCode.OK, disableAll.StatusCode);
             var stopped = await Eventually.TrueAsync(async () => await StatusAsync(client) == HttpStatusCode.OK, TimeSpan.FromSeconds(5), "injection to stop");
             stops.Add(stopped.TotalMilliseconds);
@@ -74,28 +64,28 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task TheDashboardsDisableAllButtonStopsEverything()
     {
-        await _admin.EnableAsync("""{"Service":"ledger","Mode":"latency","DelayMs":5}""");
-        var manager = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "chaos-manager");
+        await Admin.EnableAsync("""{"Service":"ledger","Mode":"latency","DelayMs":5}""");
+        var manager = Fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "chaos-manager");
         var button = manager.Annotations.OfType<ResourceCommandAnnotation>().Single(c => c.DisplayName == "Disable all chaos");
 
-        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("chaos-manager", button.Name).WaitAsync(AtlasAppFixture.RequestTimeout);
+        var result = await Fixture.App.ResourceCommands.ExecuteCommandAsync("chaos-manager", button.Name).WaitAsync(AtlasAppFixture.RequestTimeout);
 
         Assert.True(result.Success, result.Message);
-        Assert.Equal(0, (await _admin.ListAsync()).Count);
+        Assert.Equal(0, (await Admin.ListAsync()).Count);
     }
 
     [Fact]
     public async Task TheHaltBlocksEnablesUntilAnAdminLiftsIt()
     {
-        await _admin.EnableAsync("""{"Service":"ledger","Mode":"latency","DelayMs":5}""");
-        using var op = fixture.CreateManagerClient(AtlasAppFixture.OperatorKey);
+        await Admin.EnableAsync("""{"Service":"ledger","Mode":"latency","DelayMs":5}""");
+        using var op = Fixture.CreateManagerClient(AtlasAppFixture.OperatorKey);
 
         using (var engage = await ChaosManagerClient.SendAsync(op, "POST", "/chaos/halt", """{"Reason":"incident 4711"}"""))
         {
             Assert.Equal(HttpStatusCode.OK, engage.StatusCode);
         }
 
-        Assert.Equal(0, (await _admin.ListAsync()).Count);
+        Assert.Equal(0, (await Admin.ListAsync()).Count);
         using (var enable = await ChaosManagerClient.SendAsync(op, "POST", "/chaos/enable", """{"Service":"ledger","Mode":"latency","DelayMs":5}"""))
         using (var bulk = await ChaosManagerClient.SendAsync(op, "POST", "/chaos/bulk-enable", """[{"Service":"ledger","Mode":"latency","DelayMs":5}]"""))
         {
@@ -109,31 +99,31 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Forbidden, operatorLift.StatusCode);
         }
 
-        using (var adminLift = await _admin.Http.DeleteAsync("/chaos/halt"))
+        using (var adminLift = await Admin.Http.DeleteAsync("/chaos/halt"))
         {
             Assert.Equal(HttpStatusCode.OK, adminLift.StatusCode);
         }
 
-        await _admin.EnableAsync("""{"Service":"ledger","Mode":"latency","DelayMs":5}""");
+        await Admin.EnableAsync("""{"Service":"ledger","Mode":"latency","DelayMs":5}""");
     }
 
     [Fact]
     public async Task ChaosEndsWhenItsLeaseRunsOutEvenWithTheManagerStopped()
     {
-        await using var otherProcess = await ServiceDefaultsClientHost.StartAsync(fixture);
+        await using var otherProcess = await ServiceDefaultsClientHost.StartAsync(Fixture);
         using var client = otherProcess.CreateClient();
-        await _admin.EnableAsync("""{"Service":"ledger","Mode":"failure","FailureRate":1.0,"DurationSeconds":4}""");
+        await Admin.EnableAsync("""{"Service":"ledger","Mode":"failure","FailureRate":1.0,"DurationSeconds":4}""");
         await Eventually.TrueAsync(async () => await StatusAsync(client) == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10), "chaos to start");
 
-        await fixture.App.ResourceCommands.ExecuteCommandAsync("chaos-manager", KnownResourceCommands.StopCommand).WaitAsync(AtlasAppFixture.RequestTimeout);
+        await Fixture.App.ResourceCommands.ExecuteCommandAsync("chaos-manager", KnownResourceCommands.StopCommand).WaitAsync(AtlasAppFixture.RequestTimeout);
         try
         {
             await Eventually.TrueAsync(async () => await StatusAsync(client) == HttpStatusCode.OK, TimeSpan.FromSeconds(15), "the lease to end chaos without the manager");
         }
         finally
         {
-            await fixture.App.ResourceCommands.ExecuteCommandAsync("chaos-manager", KnownResourceCommands.StartCommand).WaitAsync(AtlasAppFixture.RequestTimeout);
-            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("chaos-manager").WaitAsync(AtlasAppFixture.StartTimeout);
+            await Fixture.App.ResourceCommands.ExecuteCommandAsync("chaos-manager", KnownResourceCommands.StartCommand).WaitAsync(AtlasAppFixture.RequestTimeout);
+            await Fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("chaos-manager").WaitAsync(AtlasAppFixture.StartTimeout);
         }
     }
 

@@ -8,18 +8,8 @@ namespace AtlasBank.Chaos.Tests.Security;
 
 /// <summary>Keys, roles and limits of the chaos API, and what it does with hostile input.</summary>
 [Collection(AtlasAppTests.Name)]
-public sealed class SecurityTests(AtlasAppFixture fixture) : IAsyncLifetime
+public sealed class SecurityTests(AtlasAppFixture fixture) : CleanChaosStateTests(fixture)
 {
-    private readonly ChaosManagerClient _admin = new(fixture.CreateManagerClient(AtlasAppFixture.AdminKey));
-
-    public async Task InitializeAsync()
-    {
-        using var lift = await _admin.Http.DeleteAsync("/chaos/halt");
-        await _admin.DisableEverythingAsync();
-    }
-
-    public Task DisposeAsync() => InitializeAsync();
-
     public static TheoryData<string, string, string?, string> Endpoints => new()
     {
         // method, path, body, least role that may call it
@@ -51,7 +41,7 @@ public sealed class SecurityTests(AtlasAppFixture fixture) : IAsyncLifetime
 
         foreach (var (name, key, rank) in identities)
         {
-            using var client = fixture.CreateManagerClient(key);
+            using var client = Fixture.CreateManagerClient(key);
             using var response = await ChaosManagerClient.SendAsync(client, method, path, body);
             var status = (int)response.StatusCode;
             var expected = rank < 0 ? "401" : rank < Array.IndexOf(roles, leastRole) ? "403" : "allowed";
@@ -72,7 +62,7 @@ public sealed class SecurityTests(AtlasAppFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task HealthStaysOpenAndBearerKeysWork()
     {
-        using var anonymous = fixture.CreateManagerClient(null);
+        using var anonymous = Fixture.CreateManagerClient(null);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health")).StatusCode);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/chaos/list");
@@ -91,24 +81,24 @@ public sealed class SecurityTests(AtlasAppFixture fixture) : IAsyncLifetime
         var denied = 0;
         foreach (var fuzz in cases)
         {
-            using var client = fixture.CreateManagerClient(fuzz.Key);
+            using var client = Fixture.CreateManagerClient(fuzz.Key);
             using var response = await ChaosManagerClient.SendAsync(client, fuzz.Method, fuzz.Path, fuzz.Body, fuzz.ContentType);
             var status = (int)response.StatusCode;
             Assert.True(status is >= 400 and < 500, $"{fuzz.Description}: {status} {await response.Content.ReadAsStringAsync()}");
             denied += status is 401 or 403 ? 1 : 0;
         }
 
-        Assert.Equal(0, (await _admin.ListAsync()).Count);
-        Assert.False((await HttpJson.ReadAsync<JsonElement>(await _admin.Http.GetAsync("/chaos/halt"))).GetProperty("Engaged").GetBoolean());
+        Assert.Equal(0, (await Admin.ListAsync()).Count);
+        Assert.False((await HttpJson.ReadAsync<JsonElement>(await Admin.Http.GetAsync("/chaos/halt"))).GetProperty("Engaged").GetBoolean());
         Assert.True(denied > 0);
-        var audited = await HttpJson.ReadAsync<AuditPage>(await _admin.Http.GetAsync($"/chaos/audit?outcome=denied&from={Uri.EscapeDataString(started.ToString("o"))}&pageSize=1"));
+        var audited = await HttpJson.ReadAsync<AuditPage>(await Admin.Http.GetAsync($"/chaos/audit?outcome=denied&from={Uri.EscapeDataString(started.ToString("o"))}&pageSize=1"));
         Assert.Equal(denied, audited.Total);
     }
 
     [Fact]
     public async Task AKeyOverItsLimitGets429WithRetryAfterAndIsAudited()
     {
-        using var limited = fixture.CreateManagerClient(AtlasAppFixture.LimitedKey);
+        using var limited = Fixture.CreateManagerClient(AtlasAppFixture.LimitedKey);
         var statuses = new List<HttpStatusCode>();
         TimeSpan? retryAfter = null;
         for (var i = 0; i < 3; i++)
@@ -120,7 +110,7 @@ public sealed class SecurityTests(AtlasAppFixture fixture) : IAsyncLifetime
 
         Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests], statuses);
         Assert.True(retryAfter >= TimeSpan.FromSeconds(1));
-        var audit = await HttpJson.ReadAsync<AuditPage>(await _admin.Http.GetAsync("/chaos/audit?keyId=limited&outcome=denied&pageSize=5"));
+        var audit = await HttpJson.ReadAsync<AuditPage>(await Admin.Http.GetAsync("/chaos/audit?keyId=limited&outcome=denied&pageSize=5"));
         Assert.Contains(audit.Entries, entry => entry.StatusCode == 429);
 
         using (var first = await limited.GetAsync("/chaos/inject?service=no-such-service"))
