@@ -21,6 +21,7 @@ public class ChaosHandlerBenchmarks : IDisposable
     private HttpMessageInvoker _bare = null!;
     private HttpMessageInvoker _chaosOff = null!;
     private HttpMessageInvoker _chaosOnElsewhere = null!;
+    private HttpMessageInvoker _chaosOnTargetNotInjected = null!;
     private HttpMessageInvoker _standard = null!;
     private HttpMessageInvoker _standardWithChaosOff = null!;
     private ServiceProvider _services = null!;
@@ -33,6 +34,12 @@ public class ChaosHandlerBenchmarks : IDisposable
         _chaosOnElsewhere = new HttpMessageInvoker(ChaosHandler(experiments:
         [
             new ChaosExperiment("payments", ChaosMode.Failure, 1.0, 0, 0, null, "exp-bench", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)),
+        ]));
+
+        // Failure chaos on this very target at rate 0: every call runs the experiment's pipeline, the coin says no.
+        _chaosOnTargetNotInjected = new HttpMessageInvoker(ChaosHandler(experiments:
+        [
+            new ChaosExperiment("ledger", ChaosMode.Failure, 0.0, 0, 0, null, "exp-bench", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)),
         ]));
 
         var services = new ServiceCollection();
@@ -51,7 +58,7 @@ public class ChaosHandlerBenchmarks : IDisposable
     [GlobalCleanup]
     public void Dispose()
     {
-        foreach (var invoker in new[] { _bare, _chaosOff, _chaosOnElsewhere, _standard, _standardWithChaosOff })
+        foreach (var invoker in new[] { _bare, _chaosOff, _chaosOnElsewhere, _chaosOnTargetNotInjected, _standard, _standardWithChaosOff })
         {
             invoker.Dispose();
         }
@@ -70,6 +77,14 @@ public class ChaosHandlerBenchmarks : IDisposable
     [Benchmark(Description = "chaos handler, chaos on another service")]
     public Task<HttpResponseMessage> ChaosOnElsewhere() => _chaosOnElsewhere.SendAsync(_request, CancellationToken.None);
 
+    [Benchmark(Description = "chaos handler, failure chaos on this service at rate 0")]
+    public async Task<HttpResponseMessage> ChaosOnTargetNotInjected()
+    {
+        // A request of its own each time: the handler tags it with the experiment's header.
+        using var request = new HttpRequestMessage(HttpMethod.Get, Target);
+        return await _chaosOnTargetNotInjected.SendAsync(request, CancellationToken.None);
+    }
+
     [Benchmark(Description = "standard resilience pipeline")]
     public Task<HttpResponseMessage> Standard() => _standard.SendAsync(_request, CancellationToken.None);
 
@@ -78,7 +93,9 @@ public class ChaosHandlerBenchmarks : IDisposable
 
     private static ChaosHandler ChaosHandler(ChaosExperiment[] experiments)
     {
-        var cache = new ChaosStateCache(Options.Create(new ChaosOptions()), TimeProvider.System);
+        // Frozen time: with the system clock the cache turns stale after Chaos:StaleAfter (15 s) and every later
+        // iteration would measure the fail-safe early exit instead of the lookup.
+        var cache = new ChaosStateCache(Options.Create(new ChaosOptions()), FrozenTime.Instance);
         cache.Apply(experiments);
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         return new ChaosHandler(cache, new ChaosPipelineProvider(TimeProvider.System, ChaosRandomizer.Shared), new ChaosClientMetrics(meters), new ChaosHealthCounters())
@@ -93,5 +110,13 @@ public class ChaosHandlerBenchmarks : IDisposable
         private static readonly Task<HttpResponseMessage> Ok = Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => Ok;
+    }
+
+    private sealed class FrozenTime : TimeProvider
+    {
+        public static readonly FrozenTime Instance = new();
+        private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => _now;
     }
 }
