@@ -15,7 +15,14 @@ public static class ChaosManagerServiceExtensions
     public static IHostApplicationBuilder AddChaosManagerServices(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("redis");
-        builder.AddNpgsqlDataSource("chaosdb");
+        // Every wait on the audit database is short: a hung server must behave like a stopped one.
+        var audit = builder.Configuration.GetSection(AuditOptions.SectionName).Get<AuditOptions>() ?? new AuditOptions();
+        builder.AddNpgsqlDataSource("chaosdb", configureDataSourceBuilder: dataSource =>
+        {
+            dataSource.ConnectionStringBuilder.Timeout = Seconds(audit.ConnectTimeout);
+            dataSource.ConnectionStringBuilder.CommandTimeout = Seconds(audit.CommandTimeout);
+            dataSource.ConnectionStringBuilder.CancellationTimeout = (int)audit.CancellationTimeout.TotalMilliseconds;
+        });
 
         builder.Services.AddOptions<ChaosManagerOptions>()
             .BindConfiguration(ChaosManagerOptions.SectionName)
@@ -32,8 +39,13 @@ public static class ChaosManagerServiceExtensions
         builder.Services.AddExceptionHandler<RedisUnavailableExceptionHandler>();
 
         builder.Services.AddChaosSecurity();
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AuditStore>();
+        builder.Services.AddSingleton<AuditSpool>();
+        builder.Services.AddSingleton<AuditSpoolDrainer>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<AuditSpoolDrainer>());
         builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddExceptionHandler<AuditUnavailableExceptionHandler>();
         builder.Services.AddSingleton<AuditFilter>();
         builder.Services.AddSingleton<AuditInitializer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<AuditInitializer>());
@@ -65,4 +77,7 @@ public static class ChaosManagerServiceExtensions
         app.MapPrometheusScrapingEndpoint();
         return app;
     }
+
+    /// <summary>Npgsql takes whole seconds; anything shorter still waits one.</summary>
+    private static int Seconds(TimeSpan timeout) => Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
 }

@@ -14,7 +14,7 @@ public sealed class AtlasAppFixture : IAsyncLifetime
 
     public static readonly string[] ResourceNames =
     [
-        "redis", "postgres", "ledgerdb", "chaosdb", "postgres-dr", "ledgerdb-dr",
+        "redis", "postgres", "ledgerdb", "postgres-chaos", "chaosdb", "postgres-dr", "ledgerdb-dr",
         "ledgerapi", "ledgerapi-dr", "chaos-manager", "chaos-agent",
     ];
 

@@ -6,6 +6,8 @@ namespace AtlasBank.Chaos.AppHost.Infrastructure;
 public static class InfrastructureBuilderExtensions
 {
     public const string LedgerDatabaseName = "ledgerdb";
+    public const string ChaosServerName = "postgres-chaos";
+    public const string ChaosDatabaseName = "chaosdb";
 
     public static async Task<DataServices> AddDataServicesAsync(this IDistributedApplicationBuilder builder)
     {
@@ -23,7 +25,9 @@ public static class InfrastructureBuilderExtensions
             // The postgres image passes arguments that start with '-' to the server.
             .WithArgs("-c", "wal_level=logical");
         var ledgerDb = postgres.AddDatabase(LedgerDatabaseName);
-        var chaosDb = postgres.AddDatabase("chaosdb");
+
+        // The control plane's own server: the kill switch must not share a failure domain with the system under test.
+        var chaosDb = builder.AddPostgres(ChaosServerName).AddDatabase(ChaosDatabaseName);
 
         var postgresDr = builder.AddPostgres("postgres-dr");
         var ledgerDrDb = postgresDr.AddDatabase("ledgerdb-dr", LedgerDatabaseName);
@@ -49,7 +53,8 @@ public static class InfrastructureBuilderExtensions
 
         var postgres = builder.AddPostgresProcess("postgres", binaries, run);
         var ledgerDb = postgres.AddDatabase(LedgerDatabaseName);
-        var chaosDb = postgres.AddDatabase("chaosdb");
+
+        var chaosDb = builder.AddPostgresProcess(ChaosServerName, binaries, run).AddDatabase(ChaosDatabaseName);
 
         var postgresDr = builder.AddPostgresProcess("postgres-dr", binaries, run);
         var ledgerDrDb = postgresDr.AddDatabase("ledgerdb-dr", LedgerDatabaseName);

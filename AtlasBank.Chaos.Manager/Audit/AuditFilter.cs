@@ -4,9 +4,10 @@ using Microsoft.AspNetCore.Mvc;
 namespace AtlasBank.Chaos.Manager.Audit;
 
 /// <summary>
-/// Audits every chaos operation. A change holds the audit chain open while it is applied and commits its row
-/// after: if the audit cannot begin, the change is refused with 503 and nothing is applied. Reads are
-/// audited after the fact and keep working when the audit is down.
+/// Audits every chaos operation through the <see cref="AuditTrail"/>. An operation that can start chaos
+/// (<see cref="StartsChaosAttribute"/>) is refused with 503 and <c>Retry-After</c> before anything changes when
+/// its row could not be written (fail closed); everything else — stopping chaos first — is applied, answered and
+/// spooled, whatever the audit database is doing (fail open).
 /// </summary>
 public sealed partial class AuditFilter(AuditTrail audit, ILogger<AuditFilter> logger) : IEndpointFilter
 {
@@ -14,64 +15,49 @@ public sealed partial class AuditFilter(AuditTrail audit, ILogger<AuditFilter> l
     {
         var http = context.HttpContext;
         await AuditRecordFactory.CaptureBodyAsync(http);
-        if (http.GetEndpoint()?.Metadata.GetMetadata<AuditedChangeAttribute>() is null)
+        var startsChaos = http.GetEndpoint()?.Metadata.GetMetadata<StartsChaosAttribute>() is not null;
+        if (startsChaos)
         {
-            object? result;
             try
             {
-                result = await next(context);
+                await audit.EnsureWritableAsync(http.RequestAborted);
             }
-            catch (Exception ex)
+            catch (Exception ex) when (AuditTrail.IsUnavailable(ex))
             {
-                await audit.RecordAsync(AuditRecordFactory.Record(http, StatusCodes.Status503ServiceUnavailable, ex.GetType().Name));
-                throw;
+                LogCannotAudit(ex.Message);
+                await audit.RecordAsync(AuditRecordFactory.Record(http, StatusCodes.Status503ServiceUnavailable, "The audit database is unavailable."));
+                http.Response.Headers.RetryAfter = DependencyUnavailableExceptionHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(new ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "The audit log is unavailable.",
+                    Detail = "Chaos that cannot be audited is not started. Nothing was changed; retry later. Stopping chaos keeps working.",
+                });
             }
-
-            await audit.RecordAsync(AuditRecordFactory.Record(http, StatusOf(result, http)));
-            return result;
         }
 
-        AuditScope scope;
+        object? result;
         try
         {
-            scope = await audit.BeginChangeAsync(http.RequestAborted);
+            result = await next(context);
         }
-        catch (Exception ex) when (AuditTrail.IsUnavailable(ex))
+        catch (Exception ex)
         {
-            LogCannotAudit(ex.Message);
-            http.Response.Headers.RetryAfter = DependencyUnavailableExceptionHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The audit log is unavailable.",
-                Detail = "A change that cannot be audited is not applied. Nothing was changed; retry later.",
-            });
+            // The operation failed (e.g. Redis away): that attempt is on record too.
+            await RecordAsync(startsChaos, AuditRecordFactory.Record(http, StatusCodes.Status503ServiceUnavailable, ex.GetType().Name));
+            throw;
         }
 
-        await using (scope)
-        {
-            object? result;
-            try
-            {
-                result = await next(context);
-            }
-            catch (Exception ex)
-            {
-                // The change failed (e.g. Redis away): that attempt is on record too.
-                await scope.AppendAsync(AuditRecordFactory.Record(http, StatusCodes.Status503ServiceUnavailable, ex.GetType().Name), CancellationToken.None);
-                await scope.CommitAsync(CancellationToken.None);
-                throw;
-            }
-
-            await scope.AppendAsync(AuditRecordFactory.Record(http, StatusOf(result, http)), CancellationToken.None);
-            await scope.CommitAsync(CancellationToken.None);
-            return result;
-        }
+        await RecordAsync(startsChaos, AuditRecordFactory.Record(http, StatusOf(result, http)));
+        return result;
     }
+
+    private Task RecordAsync(bool startsChaos, AuditRecord record) =>
+        startsChaos ? audit.RecordStartAsync(record) : audit.RecordAsync(record);
 
     private static int StatusOf(object? result, HttpContext http) =>
         result is IStatusCodeHttpResult { StatusCode: { } status } ? status : http.Response.StatusCode;
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Change refused: the audit log cannot be written ({Reason}).")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Start of chaos refused: the audit log cannot be written ({Reason}).")]
     private partial void LogCannotAudit(string reason);
 }

@@ -1,8 +1,10 @@
 namespace AtlasBank.Chaos.Manager.Audit;
 
 /// <summary>What a caller asked; the store adds id, time and the chain.</summary>
+/// <param name="RequestCount">More than 1 for a row that stands for many alike requests (denials in aggregate).</param>
 public sealed record AuditRecord(
-    string? KeyId, string? Role, string Operation, string? Service, string? RequestBody, string? SourceAddress, int StatusCode, string? Detail)
+    string? KeyId, string? Role, string Operation, string? Service, string? RequestBody, string? SourceAddress, int StatusCode, string? Detail,
+    int RequestCount = 1)
 {
     public string Outcome => AuditOutcomes.Of(StatusCode);
 

@@ -2,10 +2,19 @@ using Npgsql;
 
 namespace AtlasBank.Chaos.Manager.Audit;
 
-/// <summary>The audit chain held open for one change.</summary>
+/// <summary>The audit chain held (locked) for one transaction's appends.</summary>
 public sealed class AuditScope(NpgsqlConnection connection, NpgsqlTransaction transaction, TimeProvider timeProvider) : IAsyncDisposable
 {
-    public async Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    /// <summary>Whether the row is in the chain already (chained, then the spool could not be trimmed; or chained directly before it was spooled).</summary>
+    public async Task<bool> ContainsRowAsync(string rowKey, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM chaos_audit WHERE row_key = $1)", connection, transaction);
+        command.Parameters.Add(new() { Value = rowKey, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Appends one row; <paramref name="happenedAt"/> for a row that waited in the spool, <paramref name="rowKey"/> for one that may be spooled.</summary>
+    public async Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken cancellationToken, DateTimeOffset? happenedAt = null, string? rowKey = null)
     {
         record = record.ForStorage();
         long lastId = 0;
@@ -20,14 +29,14 @@ public sealed class AuditScope(NpgsqlConnection connection, NpgsqlTransaction tr
             }
         }
 
-        var now = timeProvider.GetUtcNow();
-        var at = now.AddTicks(-(now.Ticks % 10)); // PostgreSQL keeps microseconds: hash what it will store
+        var chainedAt = AuditEntry.ToStoredPrecision(timeProvider.GetUtcNow());
+        var at = happenedAt is { } happened ? AuditEntry.ToStoredPrecision(happened) : chainedAt;
         var id = lastId + 1;
         var hash = AuditEntry.ComputeHash(previousHash, id, at, record.KeyId, record.Role, record.Operation, record.Service,
-            record.RequestBody, record.SourceAddress, record.Outcome, record.StatusCode, record.Detail);
+            record.RequestBody, record.SourceAddress, record.Outcome, record.StatusCode, record.Detail, chainedAt, rowKey, record.RequestCount);
         await using var insert = new NpgsqlCommand(
-            $"INSERT INTO chaos_audit ({AuditStore.Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", connection, transaction);
-        foreach (var value in new object?[] { id, at, record.KeyId, record.Role, record.Operation, record.Service, record.RequestBody, record.SourceAddress, record.Outcome, record.StatusCode, record.Detail, previousHash, hash })
+            $"INSERT INTO chaos_audit ({AuditStore.Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)", connection, transaction);
+        foreach (var value in new object?[] { id, at, record.KeyId, record.Role, record.Operation, record.Service, record.RequestBody, record.SourceAddress, record.Outcome, record.StatusCode, record.Detail, previousHash, hash, chainedAt, rowKey, record.RequestCount })
         {
             insert.Parameters.Add(new() { Value = value ?? DBNull.Value, NpgsqlDbType = value switch
             {
@@ -40,7 +49,7 @@ public sealed class AuditScope(NpgsqlConnection connection, NpgsqlTransaction tr
 
         await insert.ExecuteNonQueryAsync(cancellationToken);
         return new AuditEntry(id, at, record.KeyId, record.Role, record.Operation, record.Service, record.RequestBody, record.SourceAddress,
-            record.Outcome, record.StatusCode, record.Detail, previousHash, hash);
+            record.Outcome, record.StatusCode, record.Detail, previousHash, hash, chainedAt, rowKey, record.RequestCount);
     }
 
     public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);

@@ -27,6 +27,10 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, TimeProvider timePro
             previous_hash   text NOT NULL,
             hash            text NOT NULL
         );
+        ALTER TABLE chaos_audit ADD COLUMN IF NOT EXISTS chained_at timestamptz;
+        ALTER TABLE chaos_audit ADD COLUMN IF NOT EXISTS row_key text;
+        ALTER TABLE chaos_audit ADD COLUMN IF NOT EXISTS request_count int NOT NULL DEFAULT 1;
+        CREATE UNIQUE INDEX IF NOT EXISTS chaos_audit_row_keyx ON chaos_audit (row_key);
         CREATE INDEX IF NOT EXISTS chaos_audit_at_idx ON chaos_audit (at);
         CREATE INDEX IF NOT EXISTS chaos_audit_service_idx ON chaos_audit (service, id);
         CREATE INDEX IF NOT EXISTS chaos_audit_key_idx ON chaos_audit (key_id, id);
@@ -75,13 +79,29 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, TimeProvider timePro
         }
     }
 
-    /// <summary>Appends one row in its own transaction.</summary>
-    public async Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Chains one row unless a row with its key is there already (an earlier attempt chained it, then could not
+    /// trim the spool or answer): every row is chained exactly once, whichever way it came.
+    /// </summary>
+    public async Task<bool> AppendOnceAsync(AuditRecord record, DateTimeOffset happenedAt, string rowKey, CancellationToken cancellationToken)
     {
         await using var scope = await BeginAsync(cancellationToken);
-        var entry = await scope.AppendAsync(record, cancellationToken);
+        if (await scope.ContainsRowAsync(rowKey, cancellationToken))
+        {
+            return false;
+        }
+
+        await scope.AppendAsync(record, cancellationToken, happenedAt, rowKey);
         await scope.CommitAsync(cancellationToken);
-        return entry;
+        return true;
+    }
+
+    /// <summary>Whether a row could be chained now: a connection and a trivial query, within the configured timeouts.</summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT 1", connection);
+        await command.ExecuteScalarAsync(cancellationToken);
     }
 
     public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
@@ -149,13 +169,14 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, TimeProvider timePro
         return new AuditVerification(true, checkedRows, null, null);
     }
 
-    internal const string Columns = "id, at, key_id, role, operation, service, request_body, source_address, outcome, status_code, detail, previous_hash, hash";
+    internal const string Columns = "id, at, key_id, role, operation, service, request_body, source_address, outcome, status_code, detail, previous_hash, hash, chained_at, row_key, request_count";
 
     internal static AuditEntry Read(NpgsqlDataReader reader)
     {
         string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
         return new AuditEntry(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), Text(2), Text(3), reader.GetString(4), Text(5), Text(6),
-            Text(7), reader.GetString(8), reader.GetInt32(9), Text(10), reader.GetString(11), reader.GetString(12));
+            Text(7), reader.GetString(8), reader.GetInt32(9), Text(10), reader.GetString(11), reader.GetString(12),
+            reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13), Text(14), reader.GetInt32(15));
     }
 
     private static NpgsqlBatchCommand Filtered(string sql, AuditQuery query, params object[] extra)

@@ -23,26 +23,27 @@ public static class ChaosApi
             .WithSummary("Inject statistics per service and in total, shared by every manager replica.")
             .WithDescription("Returns inject counts, successes, failures, injected faults and latency and the success rate, per service and in total. The counters live in Redis, so every manager replica reports the same numbers. Any role may read them.");
 
-        var operate = chaos.MapOperateGroup();
-        operate.MapPost("/enable", Enable)
+        var start = chaos.MapStartGroup();
+        start.MapPost("/enable", Enable)
             .Accepts<EnableChaosRequest>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("EnableChaos")
             .WithSummary("Enable latency or failure chaos for a service, with a lease (DurationSeconds).")
             .WithDescription("Any Content-Type is read as JSON, so the spec's curl calls work with or without -H 'Content-Type: application/json'.")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        operate.MapPost("/disable", Disable)
+        var stop = chaos.MapStopGroup();
+        stop.MapPost("/disable", Disable)
             .Accepts<string>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("DisableChaos")
             .WithSummary("Disable chaos for a service: the body is a JSON string (\"ledger\") or {\"Service\":\"ledger\"}.")
             .WithDescription("Turns off the active chaos experiment of one service. The body is a JSON string (\"ledger\") or {\"Service\":\"ledger\"}; 404 when the service has no active chaos. Needs an operator or admin key; rate limited and audited.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        operate.MapPost("/bulk-enable", BulkEnable)
+        start.MapPost("/bulk-enable", BulkEnable)
             .Accepts<EnableChaosRequest[]>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("BulkEnableChaos")
             .WithSummary("Enable several experiments at once: all are valid and applied, or none is.")
             .WithDescription("Enables up to MaxBulkItems experiments in one request. Every item is validated first (errors name the item, e.g. [2].Service) and the experiments are applied together or not at all; 409 while the halt is engaged. Needs an operator or admin key; rate limited and audited.")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        operate.MapPost("/bulk-disable", BulkDisable)
+        stop.MapPost("/bulk-disable", BulkDisable)
             .Accepts<string[]>(JsonBody.ContentTypes[0], JsonBody.ContentTypes[1..])
             .WithName("BulkDisableChaos")
             .WithSummary("Disable chaos for several services (a JSON array of names).")

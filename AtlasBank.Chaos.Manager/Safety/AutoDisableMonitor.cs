@@ -71,11 +71,10 @@ public sealed partial class AutoDisableMonitor : BackgroundService
             }
 
             var reason = $"{failures} of {calls} calls failed on their own (not injected) in the last {settings.Window.TotalSeconds:0} s; threshold {settings.FailureRatio:P0}.";
-            await using var scope = await _audit.BeginChangeAsync(cancellationToken);
+            // Redis first, the audit row through the spool: the circuit breaker never waits on the audit database.
             var disabled = await _store.DisableAsync([experiment.Service]);
-            await scope.AppendAsync(new AuditRecord("system", "system", "AutoDisable", experiment.Service,
-                $$"""{"ExperimentId":"{{experiment.ExperimentId}}"}""", null, disabled.Count == 1 ? 200 : 404, reason), cancellationToken);
-            await scope.CommitAsync(cancellationToken);
+            await _audit.RecordAsync(new AuditRecord("system", "system", "AutoDisable", experiment.Service,
+                $$"""{"ExperimentId":"{{experiment.ExperimentId}}"}""", null, disabled.Count == 1 ? 200 : 404, reason));
             if (disabled.Count == 1)
             {
                 _disabled.Add(1, new KeyValuePair<string, object?>("service", experiment.Service));

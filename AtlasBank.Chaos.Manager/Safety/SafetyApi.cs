@@ -18,13 +18,13 @@ public static class SafetyApi
             .WithName("GetHalt").WithSummary("Whether the halt is engaged.")
             .WithDescription("Reports whether the halt is engaged and, if so, which key engaged it, when and why. Any role may read it.");
 
-        var operate = chaos.MapOperateGroup();
-        operate.MapPost("/disable-all", DisableAll)
+        var emergencyStop = chaos.MapEmergencyStopGroup();
+        emergencyStop.MapPost("/disable-all", DisableAll)
             .WithName("DisableAllChaos").WithSummary("Emergency stop: every experiment off, everywhere.")
-            .WithDescription("Emergency stop: disables every active experiment of every service and returns the services it disabled. Unlike the halt, it does not block later enables. Needs an operator or admin key; rate limited and audited.");
-        operate.MapPost("/halt", EngageHalt)
+            .WithDescription("Emergency stop: disables every active experiment of every service and returns the services it disabled. Unlike the halt, it does not block later enables. Needs an operator or admin key; never rate limited, audited without waiting on the audit database.");
+        emergencyStop.MapPost("/halt", EngageHalt)
             .WithName("EngageHalt").WithSummary("Engage the halt: disables everything and refuses every enable (409) until an admin lifts it.")
-            .WithDescription("Engages the halt: disables every experiment and refuses every enable with 409 until an admin lifts it. An optional body {\"Reason\":\"...\"} (at most 500 characters) is recorded with it. Needs an operator or admin key; rate limited and audited.");
+            .WithDescription("Engages the halt: disables every experiment and refuses every enable with 409 until an admin lifts it. An optional body {\"Reason\":\"...\"} (at most 500 characters) is recorded with it. Needs an operator or admin key; never rate limited, audited without waiting on the audit database.");
 
         chaos.MapAdministerGroup().MapDelete("/halt", LiftHalt)
             .WithName("LiftHalt").WithSummary("Lift the halt (admin).")

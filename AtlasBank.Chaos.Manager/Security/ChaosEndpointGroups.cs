@@ -4,7 +4,7 @@ namespace AtlasBank.Chaos.Manager.Security;
 
 /// <summary>
 /// The policies of the chaos API, each carried once by a route group: which role, which rate limit, and whether
-/// the audit must be written before the change is applied. Every endpoint is mapped on exactly one of them.
+/// the operation fails closed on its audit. Every endpoint is mapped on exactly one of them.
 /// </summary>
 public static class ChaosEndpointGroups
 {
@@ -12,22 +12,35 @@ public static class ChaosEndpointGroups
     public static RouteGroupBuilder MapViewGroup(this IEndpointRouteBuilder chaos) =>
         chaos.MapGroup(string.Empty).RequireAuthorization(ChaosPolicies.View);
 
-    /// <summary>Changes of chaos state by operators: within the key's change budget, audited or not applied.</summary>
-    public static RouteGroupBuilder MapOperateGroup(this IEndpointRouteBuilder chaos) =>
+    /// <summary>Starting chaos: operators, within the key's change budget, refused when it cannot be audited.</summary>
+    public static RouteGroupBuilder MapStartGroup(this IEndpointRouteBuilder chaos) =>
         chaos.MapGroup(string.Empty).RequireAuthorization(ChaosPolicies.Operate)
             .RequireRateLimiting(RateLimitOptions.ChangePolicy)
-            .WithMetadata(new AuditedChangeAttribute());
+            .WithMetadata(new StartsChaosAttribute());
 
-    /// <summary>The inject probe: operators, within the key's inject budget.</summary>
+    /// <summary>Stopping chosen chaos: operators, within the key's change budget, never waiting on the audit database.</summary>
+    public static RouteGroupBuilder MapStopGroup(this IEndpointRouteBuilder chaos) =>
+        chaos.MapGroup(string.Empty).RequireAuthorization(ChaosPolicies.Operate)
+            .RequireRateLimiting(RateLimitOptions.ChangePolicy);
+
+    /// <summary>
+    /// The emergency stop and the halt: operators, never rate limited (a key that spent its budget can still stop
+    /// everything) and never waiting on the audit database or on other callers.
+    /// </summary>
+    public static RouteGroupBuilder MapEmergencyStopGroup(this IEndpointRouteBuilder chaos) =>
+        chaos.MapGroup(string.Empty).RequireAuthorization(ChaosPolicies.Operate);
+
+    /// <summary>The inject probe: operators, within the key's inject budget, refused when it cannot be audited.</summary>
     public static RouteGroupBuilder MapProbeGroup(this IEndpointRouteBuilder chaos) =>
         chaos.MapGroup(string.Empty).RequireAuthorization(ChaosPolicies.Operate)
-            .RequireRateLimiting(RateLimitOptions.InjectPolicy);
+            .RequireRateLimiting(RateLimitOptions.InjectPolicy)
+            .WithMetadata(new StartsChaosAttribute());
 
-    /// <summary>Changes only an admin may make: within the key's change budget, audited or not applied.</summary>
+    /// <summary>Lifting the halt, which lets chaos start again: admins only, within the change budget, fails closed.</summary>
     public static RouteGroupBuilder MapAdministerGroup(this IEndpointRouteBuilder chaos) =>
         chaos.MapGroup(string.Empty).RequireAuthorization(ChaosPolicies.Administer)
             .RequireRateLimiting(RateLimitOptions.ChangePolicy)
-            .WithMetadata(new AuditedChangeAttribute());
+            .WithMetadata(new StartsChaosAttribute());
 
     /// <summary>Reads only an admin may make.</summary>
     public static RouteGroupBuilder MapAdminViewGroup(this IEndpointRouteBuilder chaos) =>

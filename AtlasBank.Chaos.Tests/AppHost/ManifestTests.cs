@@ -21,7 +21,7 @@ public sealed class ManifestTests : IDisposable
         var resources = manifest.RootElement.GetProperty("resources");
         string TypeOf(string name) => resources.GetProperty(name).GetProperty("type").GetString()!;
 
-        Assert.All(["redis", "postgres", "postgres-dr"], name => Assert.Equal("container.v0", TypeOf(name)));
+        Assert.All(["redis", "postgres", "postgres-chaos", "postgres-dr"], name => Assert.Equal("container.v0", TypeOf(name)));
         Assert.All(["ledgerapi", "ledgerapi-dr", "chaos-manager", "chaos-agent"], name => Assert.Equal("project.v0", TypeOf(name)));
         Assert.All(["ledgerdb", "chaosdb", "ledgerdb-dr"], name => Assert.Equal("value.v0", TypeOf(name)));
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using AtlasBank.Chaos.Contracts.Chaos;
+using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Chaos;
 
 namespace AtlasBank.Chaos.Tests.Chaos;
@@ -41,6 +42,21 @@ public sealed class ChaosManagerClient(HttpClient http)
     {
         using var response = await http.GetAsync("/chaos/stats");
         return await HttpJson.ReadAsync<ChaosStatsResponse>(response);
+    }
+
+    /// <summary>
+    /// Polls the audit until <paramref name="query"/> (a <c>/chaos/audit</c> query string) answers a page that
+    /// satisfies <paramref name="done"/>: only starting chaos is chained before its answer, everything else
+    /// reaches the chain through the spool moments later.
+    /// </summary>
+    public async Task<AuditPage> WaitForAuditAsync(string query, Func<AuditPage, bool> done, string what)
+    {
+        AuditPage? page = null;
+        await Eventually.TrueAsync(
+            async () => done(page = await HttpJson.ReadAsync<AuditPage>(await http.GetAsync($"/chaos/audit?{query}"))),
+            TimeSpan.FromSeconds(10),
+            () => Task.FromResult($"Not within 10 s: {what}; last page: {page?.Total} rows"));
+        return page!;
     }
 
     /// <summary>Leaves no chaos behind for the next test.</summary>

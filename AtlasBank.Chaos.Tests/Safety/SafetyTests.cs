@@ -1,5 +1,4 @@
 using System.Net;
-using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Safety;
 using AtlasBank.Chaos.Tests.Chaos;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +21,8 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
         }
 
         await Eventually.TrueAsync(async () => (await Admin.ListAsync()).Count == 0, TimeSpan.FromSeconds(30), "the circuit breaker to disable 'flaky'");
-        var audit = await HttpJson.ReadAsync<AuditPage>(await Admin.Http.GetAsync("/chaos/audit?service=flaky&pageSize=50"));
+        var audit = await Admin.WaitForAuditAsync("service=flaky&pageSize=50",
+            page => page.Entries.Any(e => e.Operation == "AutoDisable"), "the auto-disable on record");
         var entry = Assert.Single(audit.Entries, e => e.Operation == "AutoDisable");
         Assert.Equal("system", entry.KeyId);
         Assert.Contains("failed on their own", entry.Detail, StringComparison.Ordinal);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Tests.Chaos;
 
 namespace AtlasBank.Chaos.Tests.Security;
@@ -91,7 +90,8 @@ public sealed class SecurityTests(AtlasAppFixture fixture) : CleanChaosStateTest
         Assert.Equal(0, (await Admin.ListAsync()).Count);
         Assert.False((await HttpJson.ReadAsync<JsonElement>(await Admin.Http.GetAsync("/chaos/halt"))).GetProperty("Engaged").GetBoolean());
         Assert.True(denied > 0);
-        var audited = await HttpJson.ReadAsync<AuditPage>(await Admin.Http.GetAsync($"/chaos/audit?outcome=denied&from={Uri.EscapeDataString(started.ToString("o"))}&pageSize=1"));
+        var audited = await Admin.WaitForAuditAsync($"outcome=denied&from={Uri.EscapeDataString(started.ToString("o"))}&pageSize=1",
+            page => page.Total >= denied, $"{denied} denial rows");
         Assert.Equal(denied, audited.Total);
     }
 
@@ -110,8 +110,8 @@ public sealed class SecurityTests(AtlasAppFixture fixture) : CleanChaosStateTest
 
         Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests], statuses);
         Assert.True(retryAfter >= TimeSpan.FromSeconds(1));
-        var audit = await HttpJson.ReadAsync<AuditPage>(await Admin.Http.GetAsync("/chaos/audit?keyId=limited&outcome=denied&pageSize=5"));
-        Assert.Contains(audit.Entries, entry => entry.StatusCode == 429);
+        await Admin.WaitForAuditAsync("keyId=limited&outcome=denied&pageSize=5",
+            page => page.Entries.Any(entry => entry.StatusCode == 429), "the 429 on record");
 
         using (var first = await limited.GetAsync("/chaos/inject?service=no-such-service"))
         using (var second = await limited.GetAsync("/chaos/inject?service=no-such-service"))

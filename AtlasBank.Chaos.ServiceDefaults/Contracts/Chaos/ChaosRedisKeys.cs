@@ -19,6 +19,12 @@ public static class ChaosRedisKeys
     /// <summary>The halt (JSON: who, when, why); while it exists no experiment can be enabled.</summary>
     public const string Halt = Prefix + "halt";
 
+    /// <summary>
+    /// Stream of audit rows waiting to be chained in PostgreSQL, in order: how stopping chaos is audited without
+    /// waiting on the database.
+    /// </summary>
+    public const string AuditSpool = Prefix + "audit:spool";
+
     /// <summary>Set of services that have statistics.</summary>
     public const string StatsIndex = Prefix + "stats:index";
 
