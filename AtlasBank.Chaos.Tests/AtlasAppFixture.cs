@@ -22,6 +22,7 @@ public sealed class AtlasAppFixture : IAsyncLifetime
     public const string ViewerKey = "viewer-test-key-7d1c0b6f2e";
     public const string OperatorKey = "operator-test-key-5a9e3c1d7b";
     public const string LimitedKey = "limited-test-key-2f8a6d4c0e";
+    public const string StopperKey = "stopper-test-key-9b3e1f7a5c";
 
     private DistributedApplication? _app;
 
@@ -53,6 +54,11 @@ public sealed class AtlasAppFixture : IAsyncLifetime
                 "--ChaosManager:ExtraApiKeys:2:Hash=69fbd55efcd2c728be38820085c0b6dd4c123582601c1af9a4aabaa0913b236d",
                 "--ChaosManager:ExtraApiKeys:2:ChangesPerMinute=2",
                 "--ChaosManager:ExtraApiKeys:2:InjectPerSecond=1",
+                // An operator with a change budget of one a minute: spent at once by the emergency-stop test.
+                "--ChaosManager:ExtraApiKeys:3:Id=stopper",
+                "--ChaosManager:ExtraApiKeys:3:Role=operator",
+                "--ChaosManager:ExtraApiKeys:3:Hash=5c860c4d53e4eef505ef12949da252a25d9b760d9d5bd29d3bb71f4040c5c951",
+                "--ChaosManager:ExtraApiKeys:3:ChangesPerMinute=1",
                 "--ChaosManager:RateLimits:InjectPerSecond=1000",
                 "--ChaosManager:RateLimits:ChangesPerMinute=100000",
                 "--ChaosManager:AutoDisable:CheckInterval=00:00:01",
