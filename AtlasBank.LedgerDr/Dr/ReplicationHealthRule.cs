@@ -33,7 +33,7 @@ public static class ReplicationHealthRule
         if (status.LagBytes > options.MaxLagBytes)
         {
             return ReplicationHealth.Unhealthy(string.Create(CultureInfo.InvariantCulture,
-                $"lag {status.LagBytes} bytes exceeds {options.MaxLagBytes}"));
+                $"lag {status.LagBytes} bytes above the bound of {options.MaxLagBytes}"));
         }
 
         if (behindSince is { } since)
