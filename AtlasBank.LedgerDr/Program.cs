@@ -11,6 +11,7 @@ app.MapAccountsApi();
 app.MapTransfersApi();
 app.MapLedgerApi();
 app.MapDrApi();
+app.MapPrometheusScrapingEndpoint();
 app.MapDefaultEndpoints();
 
 app.Run();

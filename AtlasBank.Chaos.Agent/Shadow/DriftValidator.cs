@@ -6,11 +6,12 @@ namespace AtlasBank.Chaos.Agent.Shadow;
 
 /// <summary>
 /// Every <see cref="ShadowOptions.ValidationInterval"/>: one replica computes the drift rate over the window,
-/// stores it with its 24 h history and warns (📊) when drift above the noise floor passes the threshold.
-/// Every replica logs its shadow-traffic summary (🌗) and refreshes its gauges.
+/// stores it with its 24 h history and warns (📊) when drift above the noise floor passes the threshold, and
+/// when replication is broken: DR says so on its <c>/dr/status</c>, or lag and error dominate the window. Every replica logs its shadow-traffic summary (🌗) and refreshes its gauges.
 /// </summary>
 public sealed partial class DriftValidator(
     ShadowStore store,
+    ShadowReplayer replayer,
     ShadowWorker worker,
     ShadowMetrics metrics,
     IOptions<ShadowOptions> options,
@@ -28,7 +29,7 @@ public sealed partial class DriftValidator(
             {
                 if (await store.TryTakeValidationTurnAsync(settings.ValidationInterval))
                 {
-                    await ValidateAsync();
+                    await ValidateAsync(stoppingToken);
                 }
 
                 metrics.Update(await store.LatestReportAsync(), await store.DroppedAsync());
@@ -43,12 +44,18 @@ public sealed partial class DriftValidator(
         }
     }
 
-    public async Task<DriftReport> ValidateAsync()
+    public async Task<DriftReport> ValidateAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var counts = await store.CountsAsync(settings.Window);
-        var report = Report(counts, settings, timeProvider.GetUtcNow());
+        var replication = await replayer.DrReplicationAsync(cancellationToken);
+        var report = Report(counts, settings, timeProvider.GetUtcNow(), replication);
         await store.SaveReportAsync(report);
+        if (report.ReplicationAlert)
+        {
+            LogReplicationAlert(report.ReplicationAlertReason, report.LagShare, report.ErrorShare, counts.Total, report.WindowSeconds);
+        }
+
         if (report.Alert)
         {
             LogDriftAlert(report.DriftAboveNoise, report.Threshold, report.Drift, report.Compared, report.NoiseFloor, report.WindowSeconds);
@@ -61,19 +68,51 @@ public sealed partial class DriftValidator(
         return report;
     }
 
-    /// <summary>The drift rate over comparisons with a definite answer (match or drift), less the noise floor.</summary>
-    public static DriftReport Report(ShadowCounts counts, ShadowOptions settings, DateTimeOffset at)
+    /// <summary>
+    /// The drift rate over comparisons with a definite answer (match or drift), less the noise floor; the shares of
+    /// lag and error over all verdicts; and the replication alert (<paramref name="replication"/> null: DR not asked).
+    /// </summary>
+    public static DriftReport Report(ShadowCounts counts, ShadowOptions settings, DateTimeOffset at, DrReplication? replication = null)
     {
         var compared = counts.Match + counts.Drift;
         var rate = compared == 0 ? 0 : (double)counts.Drift / compared;
         var noise = counts.NoiseObserved == 0 ? 0 : (double)counts.NoiseDisagreed / counts.NoiseObserved;
         var aboveNoise = Math.Max(0, rate - noise);
+        var lagShare = Share(counts.Lag, counts.Total);
+        var errorShare = Share(counts.Error, counts.Total);
+        var reason = ReplicationAlertReason(counts, lagShare + errorShare, settings, replication);
         return new DriftReport(at, settings.Window.TotalSeconds, compared, counts.Match, counts.Drift, counts.Lag, counts.Error, counts.Chaos,
-            Math.Round(rate, 4), Math.Round(noise, 4), Math.Round(aboveNoise, 4), settings.DriftThreshold, aboveNoise > settings.DriftThreshold);
+            Math.Round(rate, 4), Math.Round(noise, 4), Math.Round(aboveNoise, 4), settings.DriftThreshold, aboveNoise > settings.DriftThreshold,
+            Math.Round(lagShare, 4), Math.Round(errorShare, 4), replication?.Healthy, reason is not null, reason);
+    }
+
+    private static double Share(long part, long total) => total == 0 ? 0 : (double)part / total;
+
+    /// <summary>Why replication is an alarm, or null: DR says it is unhealthy (or cannot say), or lag and error dominate.</summary>
+    private static string? ReplicationAlertReason(ShadowCounts counts, double lagOrErrorShare, ShadowOptions settings, DrReplication? replication)
+    {
+        var reasons = new List<string>(2);
+        if (replication is { Healthy: not true })
+        {
+            reasons.Add(replication.Healthy is null
+                ? $"DR's replication status is unknown ({replication.Reason})"
+                : $"DR reports replication unhealthy: {replication.Reason}");
+        }
+
+        if (counts.Total >= settings.ReplicationAlertMinSamples && lagOrErrorShare > settings.ReplicationAlertShare)
+        {
+            reasons.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"lag and error are {lagOrErrorShare:P0} of {counts.Total} verdicts (more than {settings.ReplicationAlertShare:P0})"));
+        }
+
+        return reasons.Count == 0 ? null : string.Join("; ", reasons);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "📊 Drift rate {Rate:P1} above the noise floor exceeds {Threshold:P0}: {Drift} of {Compared} comparisons drifted (noise floor {Noise:P1}, window {Window} s)")]
     private partial void LogDriftAlert(double rate, double threshold, long drift, long compared, double noise, double window);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "📊 Replication alert: {Reason} (lag {LagShare:P0}, error {ErrorShare:P0} of {Total} verdicts, window {Window} s)")]
+    private partial void LogReplicationAlert(string? reason, double lagShare, double errorShare, long total, double window);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "📊 Drift rate {Rate:P1}: {Drift} of {Compared} drifted, {Lag} lag, {Error} error, {Chaos} under chaos (noise floor {Noise:P1}, window {Window} s)")]
     private partial void LogDriftOk(double rate, long drift, long compared, long lag, long error, long chaos, double noise, double window);

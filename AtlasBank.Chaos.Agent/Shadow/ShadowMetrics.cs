@@ -18,6 +18,7 @@ public sealed class ShadowMetrics
         _comparisons = meter.CreateCounter<long>("shadow_comparisons_total", description: "Comparisons by verdict (match, drift, lag, error, chaos).");
         meter.CreateObservableCounter("shadow_dropped_total", () => Interlocked.Read(ref _dropped), description: "Samples the primary dropped (buffer full or Redis away), all replicas.");
         meter.CreateObservableGauge("drift_detection_rate", () => _latest?.DriftAboveNoise ?? 0, description: "Drift rate above the noise floor in the last validation window.");
+        meter.CreateObservableGauge("shadow_replication_alert", () => _latest is { ReplicationAlert: true } ? 1 : 0, description: "1 while the last validation raised the replication alert (DR unhealthy, or lag and error dominate).");
         meter.CreateObservableGauge("shadow_noise_floor", () => _latest?.NoiseFloor ?? 0, description: "How often the primary disagreed with itself on a replayed request.");
     }
 

@@ -27,34 +27,37 @@ public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOption
     {
         if (sample.ChaosExperimentId is not null)
         {
-            return Result(sample, Verdicts.Chaos, null, [], null, 0, null, null);
+            return Result(sample, Verdicts.Chaos, sample.Status, null, [], null, 0, null, null);
         }
 
         var dr = await FetchAsync(DestinationClient, sample.PathAndQuery, cancellationToken);
         if (dr.Error is not null)
         {
-            return Result(sample, Verdicts.Error, dr, [], null, 1, null, dr.Error);
+            return Result(sample, Verdicts.Error, sample.Status, dr, [], null, 1, null, dr.Error);
         }
 
         if (dr.Chaos)
         {
-            return Result(sample, Verdicts.Chaos, dr, [], null, 1, null, null);
+            return Result(sample, Verdicts.Chaos, sample.Status, dr, [], null, 1, null, null);
         }
 
         // The noise floor: does the primary even agree with itself on this request? (Asked for a share of samples.)
+        // Only when nothing was written in between: the primary's WAL position after the second answer must still
+        // be the one the sample carries, else a write would pass for noise and hide real drift.
         bool? selfDisagreed = null;
         if (!sample.BodyTruncated && sampler.Sample(options.Value.NoiseRate))
         {
             var again = await FetchAsync(SourceClient, sample.PathAndQuery, cancellationToken);
-            selfDisagreed = again.Error is null && !again.Chaos ? Compare(sample.Status, sample.Body, again).Count > 0 : null;
+            var walAfter = again.Error is null && !again.Chaos ? Lsn.Parse(await PrimaryLsnAsync(cancellationToken)) : null;
+            selfDisagreed = NoiseSample(Lsn.Parse(sample.PrimaryLsn), walAfter, again.Error is null && !again.Chaos ? Compare(sample.Status, sample.Body, again).Count > 0 : null);
         }
 
         var differences = sample.BodyTruncated
             ? StatusOnly(sample.Status, dr.Status)
             : Compare(sample.Status, sample.Body, dr);
-        if (differences.Count == 0)
+        if (Verdicts.Agree(sample.Status, dr.Status, differences.Count))
         {
-            return Result(sample, Verdicts.Match, dr, [], null, 1, selfDisagreed, null);
+            return Result(sample, Verdicts.Match, sample.Status, dr, [], null, 1, selfDisagreed, null);
         }
 
         return await ResolveMismatchAsync(sample, dr, differences, selfDisagreed, cancellationToken);
@@ -68,6 +71,7 @@ public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOption
         var sampleLsn = Lsn.Parse(sample.PrimaryLsn) ?? 0;
         var differences = firstDifferences;
         var lastDr = firstDr;
+        var lastPrimaryStatus = sample.Status;
         string? drLsnText = null;
         var confirmations = 0;
         var caughtUp = false;
@@ -81,7 +85,7 @@ public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOption
             drLsnText = drLsn.Text;
             if (drLsn.Error is not null)
             {
-                return Result(sample, Verdicts.Error, lastDr, differences, drLsnText, checks, selfDisagreed, drLsn.Error);
+                return Result(sample, Verdicts.Error, lastPrimaryStatus, lastDr, differences, drLsnText, checks, selfDisagreed, drLsn.Error);
             }
 
             if (drLsn.Value is not { } received || received < sampleLsn)
@@ -107,21 +111,24 @@ public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOption
                 continue;
             }
 
-            lastDr = await FetchAsync(DestinationClient, sample.PathAndQuery, cancellationToken);
-            if (lastDr.Error is not null)
+            var dr = await FetchAsync(DestinationClient, sample.PathAndQuery, cancellationToken);
+            if (dr.Error is not null)
             {
-                return Result(sample, Verdicts.Error, lastDr, differences, drLsnText, checks, selfDisagreed, lastDr.Error);
+                return Result(sample, Verdicts.Error, lastPrimaryStatus, dr, differences, drLsnText, checks, selfDisagreed, dr.Error);
             }
 
-            if (lastDr.Chaos)
+            if (dr.Chaos)
             {
-                return Result(sample, Verdicts.Chaos, lastDr, [], drLsnText, checks, selfDisagreed, null);
+                return Result(sample, Verdicts.Chaos, primary.Status, dr, [], drLsnText, checks, selfDisagreed, null);
             }
 
-            differences = Compare(primary.Status, primary.Body, lastDr);
-            if (differences.Count == 0)
+            // From here the stored pair is this one: the primary's answer now and DR's, both with DR caught up.
+            lastDr = dr;
+            lastPrimaryStatus = primary.Status;
+            differences = Compare(primary.Status, primary.Body, dr);
+            if (Verdicts.Agree(primary.Status, dr.Status, differences.Count))
             {
-                return Result(sample, Verdicts.Match, lastDr, [], drLsnText, checks, selfDisagreed, null);
+                return Result(sample, Verdicts.Match, primary.Status, dr, [], drLsnText, checks, selfDisagreed, null);
             }
 
             caughtUp = true;
@@ -131,7 +138,7 @@ public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOption
             }
         }
 
-        return Result(sample, caughtUp ? Verdicts.Drift : Verdicts.Lag, lastDr, differences, drLsnText, checks, selfDisagreed, null);
+        return Result(sample, caughtUp ? Verdicts.Drift : Verdicts.Lag, lastPrimaryStatus, lastDr, differences, drLsnText, checks, selfDisagreed, null);
     }
 
     private async Task<bool> WaitForDrAsync(ulong primaryLsn, DateTimeOffset deadline, CancellationToken cancellationToken)
@@ -149,6 +156,36 @@ public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOption
             }
 
             await Task.Delay(options.Value.LagRetryDelay, timeProvider, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// One noise-floor observation: whether the primary disagreed with itself, counted only when its WAL position
+    /// after the second answer equals the sample's (nothing written in between); null (not counted) otherwise.
+    /// </summary>
+    public static bool? NoiseSample(ulong? walAtSample, ulong? walAfterAgain, bool? disagreed) =>
+        walAtSample is { } before && walAfterAgain == before ? disagreed : null;
+
+    /// <summary>DR's verdict on its own replication, from its <c>/dr/status</c> (bounded by the request timeout).</summary>
+    public async Task<DrReplication> DrReplicationAsync(CancellationToken cancellationToken)
+    {
+        var status = await FetchAsync(DestinationClient, "/dr/status", cancellationToken);
+        if (status.Error is not null || status.Status != 200)
+        {
+            return DrReplication.Unknown(status.Error ?? $"DR status answered {status.Status}");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(status.Body);
+            var root = document.RootElement;
+            return root.TryGetProperty("healthy", out var healthy) && healthy.ValueKind is JsonValueKind.True or JsonValueKind.False
+                ? new DrReplication(healthy.GetBoolean(), ReadString(status.Body, "unhealthyReason"))
+                : DrReplication.Unknown("DR status states no verdict");
+        }
+        catch (JsonException)
+        {
+            return DrReplication.Unknown("DR status is not JSON");
         }
     }
 
@@ -208,9 +245,10 @@ public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOption
         }
     }
 
+    /// <param name="primaryStatus">The primary's status in the pair the verdict rests on (the sample's, or its answer once DR caught up).</param>
     private ShadowComparison Result(
-        ShadowSample sample, string verdict, Answer? dr, IReadOnlyList<Difference> differences, string? drLsn, int checks, bool? selfDisagreed, string? error) =>
-        new(sample.Id, sample.Method, sample.PathAndQuery, verdict, sample.Status, dr is { Error: null } ? dr.Status : null,
+        ShadowSample sample, string verdict, int primaryStatus, Answer? dr, IReadOnlyList<Difference> differences, string? drLsn, int checks, bool? selfDisagreed, string? error) =>
+        new(sample.Id, sample.Method, sample.PathAndQuery, verdict, primaryStatus, dr is { Error: null } ? dr.Status : null,
             differences, sample.PrimaryLatencyMs, dr?.LatencyMs, sample.SampledAt, timeProvider.GetUtcNow(),
-            sample.PrimaryLsn, drLsn, checks, selfDisagreed, sample.ChaosExperimentId, error);
+            sample.PrimaryLsn, drLsn, checks, selfDisagreed, sample.ChaosExperimentId, error, sample.Status);
 }

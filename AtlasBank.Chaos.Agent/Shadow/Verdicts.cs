@@ -19,4 +19,10 @@ public static class Verdicts
     public const string Chaos = "chaos";
 
     public static readonly string[] All = [Match, Drift, Lag, Error, Chaos];
+
+    /// <summary>
+    /// Whether a pair of answers is a <see cref="Match"/>: the same status and no difference. Different statuses
+    /// never match, whatever ignore rules left of the bodies.
+    /// </summary>
+    public static bool Agree(int primaryStatus, int drStatus, int differences) => primaryStatus == drStatus && differences == 0;
 }

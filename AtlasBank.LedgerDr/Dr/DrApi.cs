@@ -9,7 +9,7 @@ public static class DrApi
         app.MapGroup("/dr").WithTags("Disaster recovery")
             .MapGet("/status", GetStatus)
             .WithName("GetDrStatus")
-            .WithSummary("Replication state: subscription, positions, lag in bytes and time, last message received.");
+            .WithSummary("Replication state: subscription, positions, lag in bytes and time, last message received, and whether it is healthy (and why not).");
         return app;
     }
 

@@ -3,23 +3,41 @@ using Npgsql;
 
 namespace AtlasBank.LedgerDr.Dr;
 
+/// <summary>
+/// Reads where DR stands against the primary and judges it (<see cref="ReplicationHealthRule"/>). Every query is
+/// bounded by <see cref="ReplicationHealthOptions.QueryTimeout"/>; a slow database is a <see cref="TimeoutException"/>.
+/// </summary>
 public sealed class ReplicationStatusReader(
     NpgsqlDataSource dataSource,
     IServiceProvider services,
     IOptions<LedgerOptions> ledgerOptions,
     IOptions<ReplicationOptions> replicationOptions,
+    IOptions<ReplicationHealthOptions> healthOptions,
+    ReplicationBehindTracker tracker,
     TimeProvider timeProvider)
 {
-    private static readonly TimeSpan PublisherTimeout = TimeSpan.FromSeconds(3);
-
     public async Task<DrStatus> ReadAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(healthOptions.Value.QueryTimeout);
+        try
+        {
+            return await ReadAsync(cancellationToken, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The replication status was not read within {healthOptions.Value.QueryTimeout}.");
+        }
+    }
+
+    private async Task<DrStatus> ReadAsync(CancellationToken cancellationToken, CancellationToken bounded)
     {
         var subscriptionName = replicationOptions.Value.SubscriptionName;
         var now = timeProvider.GetUtcNow();
         if (!ledgerOptions.Value.IsDr)
         {
-            var (lsn, lag, replay) = await ReadPublisherAsync(dataSource, subscriptionName, null, cancellationToken);
-            return new DrStatus("primary", null, false, false, null, null, null, null, null, true, lsn, lag, replay, now);
+            var primary = await ReadPublisherAsync(dataSource, subscriptionName, null, null, bounded);
+            return new DrStatus("primary", null, false, false, null, null, null, null, null, true, primary.Lsn, primary.LagBytes, primary.ReplayLagMs, now);
         }
 
         await using var command = dataSource.CreateCommand("""
@@ -31,10 +49,10 @@ public sealed class ReplicationStatusReader(
             WHERE s.subname = $1
             """);
         command.Parameters.Add(new() { Value = subscriptionName });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        await using var reader = await command.ExecuteReaderAsync(bounded);
+        if (!await reader.ReadAsync(bounded))
         {
-            return new DrStatus("dr", subscriptionName, false, false, null, null, null, null, null, false, null, null, null, now);
+            return Judged(new DrStatus("dr", subscriptionName, false, false, null, null, null, null, null, false, null, null, null, now), false);
         }
 
         var enabled = reader.GetBoolean(0);
@@ -47,24 +65,34 @@ public sealed class ReplicationStatusReader(
         var publisher = services.GetRequiredKeyedService<NpgsqlDataSource>(ReplicationOptions.PublisherConnectionName);
         try
         {
-            var (publisherLsn, lagBytes, replayLag) = await ReadPublisherAsync(publisher, subscriptionName, latestEnd, cancellationToken);
-            return new DrStatus("dr", subscriptionName, true, enabled, syncing, received, latestEnd, lastMessage, latestEndTime,
-                true, publisherLsn, lagBytes, replayLag, now);
+            var position = await ReadPublisherAsync(publisher, subscriptionName, latestEnd, received, bounded);
+            return Judged(new DrStatus("dr", subscriptionName, true, enabled, syncing, received, latestEnd, lastMessage, latestEndTime,
+                true, position.Lsn, position.LagBytes, position.ReplayLagMs, now), position.AheadOfReceived);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // A DR drill is exactly when the primary may be gone: DR still reports what it knows.
-            return new DrStatus("dr", subscriptionName, true, enabled, syncing, received, latestEnd, lastMessage, latestEndTime,
-                false, null, null, null, now);
+            return Judged(new DrStatus("dr", subscriptionName, true, enabled, syncing, received, latestEnd, lastMessage, latestEndTime,
+                false, null, null, null, now), false);
         }
     }
 
-    /// <summary>The primary's WAL position, how far the subscriber's confirmed position trails it, and replay lag.</summary>
-    private static async Task<(string Lsn, long? LagBytes, double? ReplayLagMs)> ReadPublisherAsync(
-        NpgsqlDataSource publisher, string subscriptionName, string? subscriberLsn, CancellationToken cancellationToken)
+    private DrStatus Judged(DrStatus status, bool publisherAhead)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(PublisherTimeout);
+        var behindSince = tracker.Observe(status.ReceivedLsn, publisherAhead, status.CheckedAt);
+        var health = ReplicationHealthRule.Evaluate(status, behindSince, status.CheckedAt, healthOptions.Value);
+        return status with { Healthy = health.Healthy, UnhealthyReason = health.UnhealthyReason };
+    }
+
+    private sealed record PublisherPosition(string Lsn, long? LagBytes, double? ReplayLagMs, bool AheadOfReceived);
+
+    /// <summary>
+    /// The primary's WAL position, how far the subscriber's confirmed position trails it, replay lag, and whether
+    /// the primary has WAL past what DR received (true when DR received nothing).
+    /// </summary>
+    private static async Task<PublisherPosition> ReadPublisherAsync(
+        NpgsqlDataSource publisher, string subscriptionName, string? subscriberLsn, string? receivedLsn, CancellationToken cancellationToken)
+    {
         await using var command = publisher.CreateCommand("""
             SELECT pg_current_wal_lsn()::text,
                    CASE WHEN $2::pg_lsn IS NOT NULL
@@ -72,12 +100,15 @@ public sealed class ReplicationStatusReader(
                         ELSE (SELECT greatest(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::bigint
                               FROM pg_replication_slots WHERE slot_name = $1)
                    END,
-                   (SELECT extract(epoch FROM replay_lag) * 1000 FROM pg_stat_replication WHERE application_name = $1)::float8
+                   (SELECT extract(epoch FROM replay_lag) * 1000 FROM pg_stat_replication WHERE application_name = $1)::float8,
+                   $3::pg_lsn IS NULL OR pg_current_wal_lsn() > $3::pg_lsn
             """);
         command.Parameters.Add(new() { Value = subscriptionName });
         command.Parameters.Add(new() { Value = (object?)subscriberLsn ?? DBNull.Value, DataTypeName = "text" });
-        await using var reader = await command.ExecuteReaderAsync(timeout.Token);
-        await reader.ReadAsync(timeout.Token);
-        return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetDouble(2));
+        command.Parameters.Add(new() { Value = (object?)receivedLsn ?? DBNull.Value, DataTypeName = "text" });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new PublisherPosition(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1),
+            reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.GetBoolean(3));
     }
 }

@@ -3,6 +3,7 @@ using AtlasBank.Chaos.ServiceDefaults.Shadow;
 using AtlasBank.LedgerDr.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -18,6 +19,10 @@ public static class LedgerServiceExtensions
             .BindConfiguration(ReplicationOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<ReplicationHealthOptions>()
+            .BindConfiguration(ReplicationHealthOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<LedgerOptions>, DrNeedsPublisherValidation>();
 
         builder.AddNpgsqlDataSource(LedgerOptions.DatabaseConnectionName);
@@ -29,18 +34,37 @@ public static class LedgerServiceExtensions
 
         builder.Services.AddSingleton<LedgerStore>();
         builder.Services.AddSingleton<ReplicationSetup>();
+        builder.Services.AddSingleton<ReplicationBehindTracker>();
         builder.Services.AddSingleton<ReplicationStatusReader>();
         builder.Services.AddSingleton<LedgerDatabaseInitializer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<LedgerDatabaseInitializer>());
         builder.Services.AddHealthChecks().AddCheck<LedgerDatabaseInitializer>("ledger-database-ready");
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
 
+        builder.AddReplicationMonitor();
         builder.AddShadowTap();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
 
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
 
         return builder;
+    }
+
+    /// <summary>
+    /// DR polls its replication for the <c>dr_replication_*</c> gauges and a health check that is at worst
+    /// Degraded, never Unhealthy: DR's readiness must not depend on the primary. The primary has nothing to poll.
+    /// </summary>
+    private static void AddReplicationMonitor(this IHostApplicationBuilder builder)
+    {
+        if (builder.Configuration.GetValue<LedgerRole?>($"{LedgerOptions.SectionName}:{nameof(LedgerOptions.Role)}") != LedgerRole.Dr)
+        {
+            return;
+        }
+
+        builder.Services.AddSingleton<ReplicationMonitor>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<ReplicationMonitor>());
+        builder.Services.AddHealthChecks().AddCheck<ReplicationMonitor>(ReplicationMonitor.HealthCheckName, tags: [ReplicationMonitor.HealthCheckName]);
     }
 
     /// <summary>

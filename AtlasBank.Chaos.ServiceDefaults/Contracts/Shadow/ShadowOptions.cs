@@ -76,6 +76,17 @@ public sealed class ShadowOptions
     [Range(1, 10)]
     public int DriftConfirmations { get; set; } = 2;
 
+    /// <summary>
+    /// Share of a window's verdicts that are <c>lag</c> or <c>error</c> beyond which the agent raises its replication
+    /// alert, even while DR calls its replication healthy: DR that cannot be compared is not DR that matches.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double ReplicationAlertShare { get; set; } = 0.5;
+
+    /// <summary>Verdicts a window needs before <see cref="ReplicationAlertShare"/> is judged: two lags are not a trend.</summary>
+    [Range(1, 1_000_000)]
+    public int ReplicationAlertMinSamples { get; set; } = 10;
+
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan ComparisonTtl { get; set; } = TimeSpan.FromHours(24);
 
