@@ -11,6 +11,7 @@ public sealed class AtlasAppFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DenialAuditWindow = TimeSpan.FromSeconds(1);
 
     public static readonly string[] ResourceNames =
     [
@@ -61,6 +62,9 @@ public sealed class AtlasAppFixture : IAsyncLifetime
                 "--ChaosManager:ExtraApiKeys:3:ChangesPerMinute=1",
                 "--ChaosManager:RateLimits:InjectPerSecond=1000",
                 "--ChaosManager:RateLimits:ChangesPerMinute=100000",
+                "--ChaosManager:RateLimits:KeylessPerSecond=1000",
+                // Denials without a valid key are audited in aggregate; a short window keeps the suite fast.
+                $"--ChaosManager:DenialAudit:Window={DenialAuditWindow}",
                 "--ChaosManager:AutoDisable:CheckInterval=00:00:01",
             ],
             (options, _) => options.DisableDashboard = true,

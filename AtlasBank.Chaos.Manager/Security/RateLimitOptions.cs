@@ -13,7 +13,11 @@ public sealed class RateLimitOptions
     [Range(1, 100_000)]
     public int InjectPerSecond { get; set; } = 20;
 
-    /// <summary>Changes (enable, disable, bulk, disable-all, halt) per minute per key (also the burst).</summary>
+    /// <summary>Requests without a key per second per client address (also the burst), refused before authentication.</summary>
+    [Range(1, 100_000)]
+    public int KeylessPerSecond { get; set; } = 10;
+
+    /// <summary>Changes (enable, disable, bulk, lifting the halt) per minute per key (also the burst).</summary>
     [Range(1, 100_000)]
     public int ChangesPerMinute { get; set; } = 60;
 }

@@ -25,6 +25,10 @@ public static class SecurityServiceExtensions
             .AddPolicy(ChaosPolicies.Operate, policy => policy.RequireRole(ChaosRoles.Operator, ChaosRoles.Admin))
             .AddPolicy(ChaosPolicies.Administer, policy => policy.RequireRole(ChaosRoles.Admin));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, DeniedAuditingResultHandler>();
+        services.AddOptions<DenialAuditOptions>().BindConfiguration(DenialAuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DenialAggregator>();
+        services.AddHostedService(provider => provider.GetRequiredService<DenialAggregator>());
+        services.AddSingleton<KeylessRequestLimiter>();
 
         services.AddRateLimiter(options =>
         {
@@ -58,6 +62,7 @@ public static class SecurityServiceExtensions
 
     public static WebApplication UseChaosSecurity(this WebApplication app)
     {
+        app.UseMiddleware<KeylessRequestLimiter>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -103,6 +103,35 @@ public sealed class KillSwitchTests(AtlasAppFixture fixture) : CleanChaosStateTe
         }
     }
 
+    [Fact]
+    public async Task TheEmergencyStopAnswersWithinOneSecondDuringAFloodOfKeylessRequestsWhichAreAuditedInAggregate()
+    {
+        const int Flood = 400;
+        await Task.Delay(AtlasAppFixture.DenialAuditWindow * 2); // earlier tests' denials go on record before this one's start
+        var started = DateTimeOffset.UtcNow;
+        await Admin.EnableAsync("""{"Service":"ledger","Mode":"latency","DelayMs":5}""");
+        using var anonymous = Fixture.CreateManagerClient(null);
+
+        var flood = Enumerable.Range(0, Flood).Select(async _ =>
+        {
+            using var response = await anonymous.GetAsync("/chaos/list");
+            return response.StatusCode;
+        }).ToArray();
+        using (await AssertAnswersWithinAsync(StopBound, "POST", "/chaos/disable-all", null, HttpStatusCode.OK))
+        {
+        }
+
+        var statuses = await Task.WhenAll(flood).WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.All(statuses, status => Assert.True(status is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, $"{status}"));
+        Assert.Equal(0, (await Admin.ListAsync()).Count);
+
+        var page = await Admin.WaitForAuditAsync($"from={Uri.EscapeDataString(started.ToString("o"))}&outcome=denied&pageSize=500",
+            audited => audited.Entries.Where(e => e.Operation == "Unauthenticated").Sum(e => e.RequestCount) >= Flood, $"{Flood} keyless denials on record");
+        var rows = page.Entries.Where(e => e.Operation == "Unauthenticated").ToList();
+        Assert.Equal(Flood, rows.Sum(e => e.RequestCount));
+        Assert.True(rows.Count <= 10, $"{rows.Count} audit rows for {Flood} keyless requests: not aggregated");
+    }
+
     private async Task<HttpResponseMessage> AssertAnswersWithinAsync(TimeSpan bound, string method, string path, string? body, HttpStatusCode expected)
     {
         var stopwatch = Stopwatch.StartNew();

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace AtlasBank.Chaos.Manager.Audit;
+
+/// <summary>
+/// Requests without a valid key are audited in aggregate: one row per source address, status and
+/// <see cref="DenialAuditOptions.Window"/> with the number of requests, not one row each — a flood of them must
+/// not turn into a flood of audit work.
+/// </summary>
+public sealed partial class DenialAggregator(
+    AuditTrail audit,
+    IOptions<DenialAuditOptions> options,
+    TimeProvider timeProvider,
+    ILogger<DenialAggregator> logger) : BackgroundService
+{
+    private ConcurrentDictionary<(string Address, int Status), int> _counts = new();
+
+    public void Count(string? address, int status) =>
+        _counts.AddOrUpdate((address ?? "unknown", status), 1, static (_, count) => count + 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Window, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: what was counted is still written below.
+        }
+
+        await FlushAsync();
+    }
+
+    private async Task FlushAsync()
+    {
+        var counted = Interlocked.Exchange(ref _counts, new());
+        var window = options.Value.Window;
+        foreach (var ((address, status), count) in counted)
+        {
+            var detail = $"{count} requests without a valid API key in {window.TotalSeconds:0.###} s.";
+            await audit.RecordAsync(new AuditRecord(null, null, "Unauthenticated", null, null, address, status, detail, count));
+            LogDenied(count, address, status, window.TotalSeconds);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} requests from {Address} refused ({Status}) without a valid API key in the last {WindowSeconds} s.")]
+    private partial void LogDenied(int count, string address, int status, double windowSeconds);
+}
