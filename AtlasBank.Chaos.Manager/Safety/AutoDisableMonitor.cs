@@ -24,13 +24,15 @@ public sealed partial class AutoDisableMonitor : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<AutoDisableMonitor> _logger;
     private readonly Counter<long> _disabled;
+    private readonly Counter<long> _evaluated;
 
     public AutoDisableMonitor(ChaosStore store, AuditTrail audit, IConnectionMultiplexer redis, IOptions<AutoDisableOptions> options, TimeProvider timeProvider,
         IMeterFactory meterFactory, ILogger<AutoDisableMonitor> logger)
     {
         (_store, _audit, _redis, _options, _timeProvider, _logger) = (store, audit, redis, options, timeProvider, logger);
-        _disabled = meterFactory.Create(TelemetryNames.ChaosMeter)
-            .CreateCounter<long>("chaos_auto_disabled_total", description: "Experiments the circuit breaker switched off.");
+        var meter = meterFactory.Create(TelemetryNames.ChaosMeter);
+        _disabled = meter.CreateCounter<long>("chaos_auto_disabled_total", description: "Experiments the circuit breaker switched off.");
+        _evaluated = meter.CreateCounter<long>("chaos_auto_disable_evaluations_total", description: "Times the circuit breaker weighed an active experiment's organic failures.");
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -65,6 +67,7 @@ public sealed partial class AutoDisableMonitor : BackgroundService
         {
             var since = experiment.EnabledAt > now - settings.Window ? experiment.EnabledAt : now - settings.Window;
             var (calls, failures) = await _store.HealthSinceAsync(experiment.Service, since, now);
+            _evaluated.Add(1, new KeyValuePair<string, object?>("service", experiment.Service));
             if (calls < settings.MinimumCalls || (double)failures / calls <= settings.FailureRatio)
             {
                 continue;

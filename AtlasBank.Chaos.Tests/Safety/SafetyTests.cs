@@ -37,7 +37,10 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
             Assert.Equal(1, (await Admin.InjectAsync("ledger-region-a")).InjectedFaults);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(3)); // three circuit-breaker rounds
+        // Proof that the breaker looked (twice, with all 25 calls in its window) rather than time passing.
+        var seen = await EvaluationsAsync("ledger-region-a");
+        await Eventually.TrueAsync(async () => await EvaluationsAsync("ledger-region-a") >= seen + 2, TimeSpan.FromSeconds(30),
+            "two circuit-breaker rounds over the deliberate outage");
         Assert.Equal(["ledger-region-a"], (await Admin.ListAsync()).Experiments.Select(e => e.Service));
     }
 
@@ -125,6 +128,15 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
             await Fixture.App.ResourceCommands.ExecuteCommandAsync("chaos-manager", KnownResourceCommands.StartCommand).WaitAsync(AtlasAppFixture.RequestTimeout);
             await Fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("chaos-manager").WaitAsync(AtlasAppFixture.StartTimeout);
         }
+    }
+
+    /// <summary>How often the circuit breaker has weighed the service's experiment (<c>chaos_auto_disable_evaluations_total</c>).</summary>
+    private async Task<long> EvaluationsAsync(string service)
+    {
+        var metrics = await Admin.Http.GetStringAsync("/metrics");
+        var match = System.Text.RegularExpressions.Regex.Match(metrics,
+            $$"""chaos_auto_disable_evaluations_total\{[^}]*service="{{service}}"[^}]*\} (\d+)""");
+        return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client)
