@@ -17,8 +17,9 @@ public sealed class InFlightChaosEndToEndTests(AtlasAppFixture fixture, ITestOut
     private static readonly TimeSpan CutTarget = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// On top of <see cref="CutTarget"/>: disable-all reaching another process (measured: p99 0.09 ms, max 8.27 ms; README,
-    /// Benchmarks) and the released call getting ledgerapi's <c>/alive</c> answer, with the whole app on the same 2 cores.
+    /// On top of <see cref="CutTarget"/>: disable-all reaching another process (measured: p99 0.09 ms quiet, 11.37 ms and
+    /// max 29.34 ms with other builds on the machine; README, Benchmarks) and the released call getting ledgerapi's
+    /// <c>/alive</c> answer, with the whole app on the same 2 cores. Release measured end to end: p99 3.71 ms, max 9.71 ms.
     /// </summary>
     private static readonly TimeSpan Allowance = TimeSpan.FromMilliseconds(50);
 
