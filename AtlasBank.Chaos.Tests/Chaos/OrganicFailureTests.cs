@@ -36,6 +36,21 @@ public sealed class OrganicFailureTests
     }
 
     [Fact]
+    public async Task ACallerTimingOutDuringAFailureExperimentsDelayBeforeTheFaultIsNotCountedAsAnOrganicFailure()
+    {
+        using var target = new ChaosTargetStub();
+        using var client = BareClient(ChaosTestData.Experiment("ledger", ChaosMode.Failure, failureRate: 1.0, delayMs: 60_000), target);
+        using var attemptTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), _time);
+
+        var call = client.GetAsync(Target, attemptTimeout.Token);
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(Bound));
+        Assert.Equal(0, target.Calls);
+        Assert.Equal((1L, 0L), _health.CountOf("ledger"));
+    }
+
+    [Fact]
     public async Task ATargetThatAnswers500UnderChaosIsCountedAsAnOrganicFailure()
     {
         using var target = new ChaosTargetStub { Status = HttpStatusCode.InternalServerError };
