@@ -13,14 +13,15 @@ public sealed class ChaosHandler(ChaosStateCache cache, ChaosPipelineProvider pi
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var experiment = cache.Match(request.RequestUri);
+        var experiment = cache.MatchActive(request.RequestUri);
         return experiment is null
             ? base.SendAsync(request, cancellationToken)
             : SendUnderChaosAsync(request, experiment, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendUnderChaosAsync(HttpRequestMessage request, ChaosExperiment experiment, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendUnderChaosAsync(HttpRequestMessage request, ActiveChaosExperiment active, CancellationToken cancellationToken)
     {
+        var experiment = active.Experiment;
         // The callee (and whatever compares its answers) can tell this call ran under an experiment.
         request.Headers.TryAddWithoutValidation(ChaosHeaders.Experiment, experiment.ExperimentId);
         var injection = new ChaosInjection();
@@ -28,7 +29,7 @@ public sealed class ChaosHandler(ChaosStateCache cache, ChaosPipelineProvider pi
         context.Properties.Set(ChaosInjection.Key, injection);
         try
         {
-            var outcome = await pipelines.For(experiment).ExecuteOutcomeAsync(
+            var outcome = await pipelines.For(active).ExecuteOutcomeAsync(
                 static async (ctx, state) =>
                 {
                     try
@@ -44,9 +45,8 @@ public sealed class ChaosHandler(ChaosStateCache cache, ChaosPipelineProvider pi
                 (Handler: this, Request: request));
 
             Record(experiment, injection);
-            // What auto-disable watches: failures chaos did not inject itself (timeouts, real 5xx, refused connections).
-            health.Record(experiment.Service, injection.Faults == 0
-                && (outcome.Exception is not null || (int)outcome.Result!.StatusCode >= 500));
+            // What auto-disable watches: failures chaos had no part in (timeouts of undelayed calls, real 5xx, refused connections).
+            health.Record(experiment.Service, OrganicFailure.Is(outcome, injection));
             outcome.ThrowIfException();
             var response = outcome.Result!;
             response.RequestMessage ??= request;

@@ -23,6 +23,10 @@ public sealed class ChaosHealthCounters
         }
     }
 
+    /// <summary>What was counted for <paramref name="service"/> since the last flush.</summary>
+    public (long Calls, long Failures) CountOf(string service) =>
+        _counts.TryGetValue(service, out var counts) ? (Interlocked.Read(ref counts.Calls), Interlocked.Read(ref counts.Failures)) : (0, 0);
+
     /// <summary>Adds what was counted since the last flush to the current bucket; puts it back if Redis fails.</summary>
     public async Task FlushAsync(IDatabaseAsync database, DateTimeOffset now)
     {

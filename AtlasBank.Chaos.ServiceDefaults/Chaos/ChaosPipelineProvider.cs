@@ -1,22 +1,22 @@
 using System.Runtime.CompilerServices;
-using AtlasBank.Chaos.Contracts.Chaos;
 using Polly;
 
 namespace AtlasBank.Chaos.ServiceDefaults.Chaos;
 
 /// <summary>
 /// The chaos pipeline of each active experiment, built once per experiment with this process's
-/// <see cref="TimeProvider"/> and randomizer, and dropped with the experiment when the cache lets go of it.
+/// <see cref="TimeProvider"/> and randomizer and bound to the experiment's end (its delays stop when it does), and
+/// dropped with the experiment when the cache lets go of it.
 /// </summary>
 public sealed class ChaosPipelineProvider
 {
-    private readonly ConditionalWeakTable<ChaosExperiment, ResiliencePipeline<HttpResponseMessage>> _pipelines = [];
-    private readonly ConditionalWeakTable<ChaosExperiment, ResiliencePipeline<HttpResponseMessage>>.CreateValueCallback _build;
+    private readonly ConditionalWeakTable<ActiveChaosExperiment, ResiliencePipeline<HttpResponseMessage>> _pipelines = [];
+    private readonly ConditionalWeakTable<ActiveChaosExperiment, ResiliencePipeline<HttpResponseMessage>>.CreateValueCallback _build;
 
     public ChaosPipelineProvider(TimeProvider timeProvider, ChaosRandomizer randomizer) =>
-        _build = experiment => new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
-            .AddChaos(experiment, randomizer.NextDouble, timeProvider)
+        _build = active => new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
+            .AddChaos(active.Experiment, randomizer.NextDouble, timeProvider, active.Ended)
             .Build();
 
-    public ResiliencePipeline<HttpResponseMessage> For(ChaosExperiment experiment) => _pipelines.GetValue(experiment, _build);
+    public ResiliencePipeline<HttpResponseMessage> For(ActiveChaosExperiment experiment) => _pipelines.GetValue(experiment, _build);
 }

@@ -1,5 +1,6 @@
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +15,9 @@ public static class ChaosServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(ChaosRandomizer.Shared);
-        services.TryAddSingleton<ChaosStateCache>();
+        // Built from the options monitor, so Chaos:Enabled can be flipped at run time.
+        services.TryAddSingleton(provider => new ChaosStateCache(
+            provider.GetRequiredService<IOptionsMonitor<ChaosOptions>>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ChaosPipelineProvider>();
         services.TryAddSingleton<ChaosClientMetrics>();
         services.TryAddSingleton<ChaosHealthCounters>();

@@ -11,13 +11,15 @@ namespace AtlasBank.Chaos.ServiceDefaults.Chaos;
 /// <summary>
 /// Keeps <see cref="ChaosStateCache"/> current: re-reads the state when the manager announces a change on the
 /// Redis channel, and every <see cref="ChaosOptions.ResyncInterval"/> in case a message was lost. Any Redis
-/// failure empties the cache, so an unreachable Redis means no chaos.
+/// failure empties the cache, so an unreachable Redis means no chaos. Follows <see cref="ChaosOptions.Enabled"/> as
+/// configuration changes: while it is off nothing is read (and a service started with it off does not connect to
+/// Redis until it is switched on); switched on, the state is read at once.
 /// </summary>
 public sealed partial class ChaosStateSynchronizer(
     ChaosStateCache cache,
     ChaosHealthCounters health,
     IConfiguration configuration,
-    IOptions<ChaosOptions> options,
+    IOptionsMonitor<ChaosOptions> options,
     TimeProvider timeProvider,
     ILogger<ChaosStateSynchronizer> logger) : BackgroundService
 {
@@ -25,10 +27,21 @@ public sealed partial class ChaosStateSynchronizer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var connectionString = configuration.GetConnectionString(options.Value.RedisConnectionName);
-        if (!options.Value.Enabled || string.IsNullOrWhiteSpace(connectionString))
+        // A configuration change wakes the loop: switched on, the state is read now, not at the next interval.
+        using var optionsChanged = options.OnChange(_ => _changes.Writer.TryWrite(true));
+        if (!options.CurrentValue.Enabled)
         {
-            LogChaosOff(options.Value.RedisConnectionName);
+            LogChaosSwitchedOff();
+            if (!await WaitUntilEnabledAsync(stoppingToken))
+            {
+                return;
+            }
+        }
+
+        var connectionString = configuration.GetConnectionString(options.CurrentValue.RedisConnectionName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            LogNoConnectionString(options.CurrentValue.RedisConnectionName);
             return;
         }
 
@@ -49,7 +62,12 @@ public sealed partial class ChaosStateSynchronizer(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await ResyncAsync(redis.GetDatabase(), stoppingToken);
+                // Switched off, the cache has emptied itself and refuses state; reading it would be wasted.
+                if (options.CurrentValue.Enabled)
+                {
+                    await ResyncAsync(redis.GetDatabase(), stoppingToken);
+                }
+
                 await WaitForChangeOrIntervalAsync(stoppingToken);
             }
         }
@@ -77,9 +95,27 @@ public sealed partial class ChaosStateSynchronizer(
         }
     }
 
+    /// <summary>Waits for <see cref="ChaosOptions.Enabled"/> to be switched on; false when the service stops first.</summary>
+    private async Task<bool> WaitUntilEnabledAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!options.CurrentValue.Enabled)
+            {
+                await _changes.Reader.ReadAsync(stoppingToken);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     private async Task WaitForChangeOrIntervalAsync(CancellationToken stoppingToken)
     {
-        using var interval = new CancellationTokenSource(options.Value.ResyncInterval, timeProvider);
+        using var interval = new CancellationTokenSource(options.CurrentValue.ResyncInterval, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, interval.Token);
         try
         {
@@ -91,8 +127,11 @@ public sealed partial class ChaosStateSynchronizer(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Chaos injection is off for this service: disabled, or no connection string '{ConnectionName}'.")]
-    private partial void LogChaosOff(string connectionName);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chaos injection is switched off for this service (Chaos:Enabled=false); waiting for it to be switched on.")]
+    private partial void LogChaosSwitchedOff();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chaos injection is off for this service: no connection string '{ConnectionName}'.")]
+    private partial void LogNoConnectionString(string connectionName);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chaos state could not be read ({Reason}); injecting nothing until it can.")]
     private partial void LogResyncFailed(string reason);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,18 +14,33 @@ namespace AtlasBank.Chaos.Tests.Chaos;
 /// </summary>
 public sealed class ServiceDefaultsClientHost : IAsyncDisposable
 {
+    /// <summary>Quicker than production's, for tests that may rely on the resync as well as on the change messages.</summary>
+    public static readonly TimeSpan QuickResyncInterval = TimeSpan.FromSeconds(1);
+
     private readonly IHost _host;
 
     private ServiceDefaultsClientHost(IHost host) => _host = host;
 
-    public static async Task<ServiceDefaultsClientHost> StartAsync(AtlasAppFixture fixture)
+    /// <summary>This process's chaos view, as the service's HttpClients read it.</summary>
+    public ChaosStateCache ChaosView => _host.Services.GetRequiredService<ChaosStateCache>();
+
+    public static Task<ServiceDefaultsClientHost> StartAsync(AtlasAppFixture fixture) =>
+        StartAsync(fixture, QuickResyncInterval, chaosEnabled: true);
+
+    /// <param name="resyncInterval">
+    /// <c>Chaos:ResyncInterval</c>; pass production's (<c>new ChaosOptions().ResyncInterval</c>) to prove a change
+    /// arrives by its message, not by the next resync.
+    /// </param>
+    /// <param name="chaosEnabled"><c>Chaos:Enabled</c> at start; <see cref="SetChaosEnabled"/> flips it later.</param>
+    public static async Task<ServiceDefaultsClientHost> StartAsync(AtlasAppFixture fixture, TimeSpan resyncInterval, bool chaosEnabled)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:redis"] = await fixture.App.GetConnectionStringAsync("redis"),
             ["services:ledgerapi:http:0"] = fixture.App.GetEndpoint("ledgerapi", "http").ToString(),
-            ["Chaos:ResyncInterval"] = "00:00:01",
+            ["Chaos:ResyncInterval"] = resyncInterval.ToString("c", CultureInfo.InvariantCulture),
+            ["Chaos:Enabled"] = chaosEnabled ? "true" : "false",
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults();
@@ -40,6 +57,14 @@ public sealed class ServiceDefaultsClientHost : IAsyncDisposable
         var host = builder.Build();
         await host.StartAsync().WaitAsync(AtlasAppFixture.RequestTimeout);
         return new ServiceDefaultsClientHost(host);
+    }
+
+    /// <summary>Flips <c>Chaos:Enabled</c> as a configuration reload would, without restarting anything.</summary>
+    public void SetChaosEnabled(bool enabled)
+    {
+        var configuration = (IConfigurationRoot)_host.Services.GetRequiredService<IConfiguration>();
+        configuration["Chaos:Enabled"] = enabled ? "true" : "false";
+        configuration.Reload();
     }
 
     public HttpClient CreateClient() => _host.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
