@@ -32,7 +32,9 @@ public sealed class ServiceDefaultsClientHost : IAsyncDisposable
     /// arrives by its message, not by the next resync.
     /// </param>
     /// <param name="chaosEnabled"><c>Chaos:Enabled</c> at start; <see cref="SetChaosEnabled"/> flips it later.</param>
-    public static async Task<ServiceDefaultsClientHost> StartAsync(AtlasAppFixture fixture, TimeSpan resyncInterval, bool chaosEnabled)
+    /// <param name="resilience">Further settings of the standard resilience handler, e.g. a short attempt timeout.</param>
+    public static async Task<ServiceDefaultsClientHost> StartAsync(
+        AtlasAppFixture fixture, TimeSpan resyncInterval, bool chaosEnabled, Action<HttpStandardResilienceOptions>? resilience = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -52,6 +54,7 @@ public sealed class ServiceDefaultsClientHost : IAsyncDisposable
             options.Retry.Delay = TimeSpan.FromMilliseconds(1);
             options.Retry.UseJitter = false;
             options.Retry.BackoffType = Polly.DelayBackoffType.Constant;
+            resilience?.Invoke(options);
         });
 
         var host = builder.Build();

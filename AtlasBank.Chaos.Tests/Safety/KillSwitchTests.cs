@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Tests.Chaos;
+using Xunit.Abstractions;
 
 namespace AtlasBank.Chaos.Tests.Safety;
 
@@ -11,7 +12,7 @@ namespace AtlasBank.Chaos.Tests.Safety;
 /// is refused quickly when it cannot be audited; and once the database is back, every stop is on record once.
 /// </summary>
 [Collection(AtlasAppTests.Name)]
-public sealed class KillSwitchTests(AtlasAppFixture fixture) : CleanChaosStateTests(fixture)
+public sealed class KillSwitchTests(AtlasAppFixture fixture, ITestOutputHelper output) : CleanChaosStateTests(fixture)
 {
     private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RefusalBound = TimeSpan.FromSeconds(5);
@@ -137,6 +138,7 @@ public sealed class KillSwitchTests(AtlasAppFixture fixture) : CleanChaosStateTe
         var stopwatch = Stopwatch.StartNew();
         var response = await ChaosManagerClient.SendAsync(Admin.Http, method, path, body).WaitAsync(bound + TimeSpan.FromSeconds(10));
         var elapsed = stopwatch.Elapsed;
+        output.WriteLine($"{method} {path}: {(int)response.StatusCode} in {elapsed.TotalMilliseconds:0.0} ms");
         Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         Assert.True(elapsed < bound, $"{method} {path} took {elapsed.TotalMilliseconds:0} ms (bound {bound.TotalMilliseconds:0} ms)");
         return response;

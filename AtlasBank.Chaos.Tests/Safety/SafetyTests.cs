@@ -1,5 +1,6 @@
 using System.Net;
 using AtlasBank.Chaos.Manager.Safety;
+using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using AtlasBank.Chaos.Tests.Chaos;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -45,9 +46,49 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
     }
 
     [Fact]
+    public async Task ALatencyExperimentLongerThanTheCallersAttemptTimeoutIsNotAutoDisabled()
+    {
+        // Every call times out inside the injected delay: a chaos effect, not an organic failure.
+        await using var otherProcess = await ServiceDefaultsClientHost.StartAsync(Fixture, ServiceDefaultsClientHost.QuickResyncInterval, chaosEnabled: true,
+            resilience =>
+            {
+                resilience.AttemptTimeout.Timeout = TimeSpan.FromMilliseconds(200);
+                resilience.Retry.MaxRetryAttempts = 1;
+            });
+        using var client = otherProcess.CreateClient();
+        await Admin.EnableAsync("""{"Service":"slowdrill","Mode":"latency","DelayMs":2000,"TargetUrl":"http://ledgerapi/alive"}""");
+        await Eventually.TrueAsync(() => Task.FromResult(otherProcess.ChaosView.Match(new Uri("http://ledgerapi/alive")) is not null),
+            TimeSpan.FromSeconds(10), "the other process to see the experiment");
+
+        var calls = await Task.WhenAll(Enumerable.Range(0, 15).Select(async _ =>
+        {
+            try
+            {
+                using var response = await client.GetAsync("http://ledgerapi/alive");
+                return response.StatusCode.ToString();
+            }
+            catch (Exception ex) when (ex is Polly.Timeout.TimeoutRejectedException or TaskCanceledException)
+            {
+                return "timeout";
+            }
+        })).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(calls, outcome => Assert.Equal("timeout", outcome));
+
+        // 15 calls of 2 attempts reach Redis as 30 calls (over the breaker's minimum of 20), none of them a failure.
+        var health = await HealthAsync("slowdrill");
+        await Eventually.TrueAsync(async () => (health = await HealthAsync("slowdrill")).Calls >= 30, TimeSpan.FromSeconds(10), "the calls to reach Redis");
+        Assert.Equal(0, health.Failures);
+        var seen = await EvaluationsAsync("slowdrill");
+        await Eventually.TrueAsync(async () => await EvaluationsAsync("slowdrill") >= seen + 2, TimeSpan.FromSeconds(30),
+            "two circuit-breaker rounds over the slow drill");
+        Assert.Contains("slowdrill", (await Admin.ListAsync()).Experiments.Select(e => e.Service));
+    }
+
+    [Fact]
     public async Task DisableAllStopsInjectionInAnotherProcessWithinOneSecond()
     {
-        await using var otherProcess = await ServiceDefaultsClientHost.StartAsync(Fixture);
+        // Production's resync interval (5 s): only the change message can stop it within a second.
+        await using var otherProcess = await ServiceDefaultsClientHost.StartAsync(Fixture, new ChaosOptions().ResyncInterval, chaosEnabled: true);
         using var client = otherProcess.CreateClient();
         var stops = new List<double>();
         for (var i = 0; i < 10; i++)
@@ -128,6 +169,21 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
             await Fixture.App.ResourceCommands.ExecuteCommandAsync("chaos-manager", KnownResourceCommands.StartCommand).WaitAsync(AtlasAppFixture.RequestTimeout);
             await Fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("chaos-manager").WaitAsync(AtlasAppFixture.StartTimeout);
         }
+    }
+
+    /// <summary>Calls and organic failures the services reported for a chaos target, over every bucket Redis keeps.</summary>
+    private async Task<(long Calls, long Failures)> HealthAsync(string service)
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await Fixture.App.GetConnectionStringAsync("redis") ?? "");
+        var database = redis.GetDatabase();
+        long calls = 0, failures = 0;
+        foreach (var key in redis.GetServers()[0].Keys(pattern: $"chaos:health:{service}:*"))
+        {
+            calls += (long)(await database.HashGetAsync(key, "calls"));
+            failures += (long)(await database.HashGetAsync(key, "failures"));
+        }
+
+        return (calls, failures);
     }
 
     /// <summary>How often the circuit breaker has weighed the service's experiment (<c>chaos_auto_disable_evaluations_total</c>).</summary>
