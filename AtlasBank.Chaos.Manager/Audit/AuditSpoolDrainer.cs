@@ -33,6 +33,7 @@ public sealed partial class AuditSpoolDrainer(
             catch (Exception ex) when (AuditTrail.IsUnavailable(ex) || ex is RedisException)
             {
                 LogDrainPaused(ex.Message);
+                store.DropIdleConnections();
             }
 
             using var interval = new CancellationTokenSource(options.Value.SpoolDrainInterval, timeProvider);

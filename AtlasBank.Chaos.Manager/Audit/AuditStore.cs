@@ -99,6 +99,23 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, TimeProvider timePro
     /// <summary>Whether a row could be chained now: a connection and a trivial query, within the configured timeouts.</summary>
     public async Task ProbeAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await ProbeOnceAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex) when (ex.InnerException is not TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            // After a restart every idle pooled connection is broken: drop them and ask once more on a new one.
+            DropIdleConnections();
+            await ProbeOnceAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Drops idle pooled connections, which a restarted server has broken.</summary>
+    public void DropIdleConnections() => dataSource.Clear();
+
+    private async Task ProbeOnceAsync(CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT 1", connection);
         await command.ExecuteScalarAsync(cancellationToken);

@@ -51,6 +51,7 @@ public sealed partial class AuditTrail(
         {
             // Same key: should the direct append have committed after all, the drainer finds it and adds nothing.
             LogStartSpooled(record.Operation, ex.Message);
+            store.DropIdleConnections();
             await SpoolAsync(record, happenedAt, rowKey);
         }
     }

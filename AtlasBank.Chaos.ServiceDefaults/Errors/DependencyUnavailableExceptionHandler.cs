@@ -19,6 +19,11 @@ public abstract partial class DependencyUnavailableExceptionHandler(IProblemDeta
 
     protected abstract bool IsUnavailable(Exception exception);
 
+    /// <summary>Called before the 503 is written, e.g. to drop pooled connections a restarted server broke.</summary>
+    protected virtual void OnUnavailable(Exception exception)
+    {
+    }
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (!IsUnavailable(exception))
@@ -27,6 +32,7 @@ public abstract partial class DependencyUnavailableExceptionHandler(IProblemDeta
         }
 
         LogUnavailable(Title, exception.Message);
+        OnUnavailable(exception);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext

@@ -53,6 +53,15 @@ public sealed class PostgresOutage
         }
 
         await _fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(_server).WaitAsync(AtlasAppFixture.StartTimeout);
+
+        // Leave the app as the next test expects it: the server's users serving from it again, not only the server up.
+        var (resource, path) = _server == "postgres" ? ("ledgerapi", "/ledger/checksum") : ("chaos-manager", "/chaos/audit?pageSize=1");
+        using var client = _fixture.CreateClient(resource);
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await client.GetAsync(path);
+            return response.IsSuccessStatusCode;
+        }, TimeSpan.FromSeconds(30), $"{resource} to serve {path} again after {_server} came back");
     }
 
     /// <summary>The postmaster (first line of its postmaster.pid) and its children: backends, WAL writer, checkpointer, …</summary>
