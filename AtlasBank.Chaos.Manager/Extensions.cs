@@ -31,6 +31,7 @@ public static class ChaosManagerServiceExtensions
                 "ChaosManager:DefaultDurationSeconds must not exceed MaxDurationSeconds.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ChaosStore>();
+        builder.Services.AddSingleton<ChaosTargetAllowlist>();
         builder.Services.AddSingleton<ChaosProbeClient>();
         builder.Services.AddSingleton<ChaosInjector>();
         builder.Services.AddSingleton<ChaosManagerMetrics>();

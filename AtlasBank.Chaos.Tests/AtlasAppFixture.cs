@@ -66,6 +66,8 @@ public sealed class AtlasAppFixture : IAsyncLifetime
                 // Denials without a valid key are audited in aggregate; a short window keeps the suite fast.
                 $"--ChaosManager:DenialAudit:Window={DenialAuditWindow}",
                 "--ChaosManager:AutoDisable:CheckInterval=00:00:01",
+                // A target that refuses connections at once, for the unreachable-target tests (appsettings holds entry 0).
+                "--ChaosManager:AllowedTargetHosts:1=localhost",
             ],
             (options, _) => options.DisableDashboard = true,
             cancellation.Token);

@@ -67,7 +67,7 @@ public static class ChaosApi
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        ChaosRequestValidator.Validate(body.Value!, services.Options, errors);
+        ChaosRequestValidator.Validate(body.Value!, services.Options, services.Targets, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -102,7 +102,7 @@ public static class ChaosApi
                 continue;
             }
 
-            ChaosRequestValidator.Validate(items[i], services.Options, errors, $"[{i}].");
+            ChaosRequestValidator.Validate(items[i], services.Options, services.Targets, errors, $"[{i}].");
             if (ChaosRequestValidator.NormalizeServiceName(items[i].Service) is { } name && !seen.Add(name))
             {
                 errors[$"[{i}].Service"] = [$"'{name}' appears more than once in this request."];

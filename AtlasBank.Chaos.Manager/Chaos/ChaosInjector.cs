@@ -95,8 +95,9 @@ public sealed class ChaosInjector(
         ? "The target did not answer within the inject timeout."
         : exception switch
         {
-            HttpRequestException http => $"The target could not be reached: {http.Message}",
-            InvalidOperationException invalid => $"The target could not be resolved: {invalid.Message}",
-            _ => exception.Message,
+            // No socket details: what an error says about the manager's network is nobody else's business.
+            HttpRequestException => "The target could not be reached.",
+            InvalidOperationException => "The target could not be resolved.",
+            _ => "The target could not be reached.",
         };
 }

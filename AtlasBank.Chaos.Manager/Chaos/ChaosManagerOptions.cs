@@ -32,6 +32,12 @@ public sealed class ChaosManagerOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan StatsRefreshInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Hosts a <c>TargetUrl</c> may name besides the services the manager knows (see <see cref="ChaosTargetAllowlist"/>).
+    /// An IP address or a name that leads into a private network belongs here only on purpose.
+    /// </summary>
+    public string[] AllowedTargetHosts { get; set; } = [];
+
     /// <summary>Bound on one inject call, retries and injected delays included.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan InjectTimeout { get; set; } = TimeSpan.FromMinutes(2);

@@ -21,7 +21,7 @@ public static partial class ChaosRequestValidator
     public static string ServiceNameRule => $"Required: 1 to {MaxServiceNameLength} characters, lower-case letters, digits and inner dashes (a DNS label).";
 
     /// <summary>Checks one request; adds every problem under its field name (prefixed for bulk items).</summary>
-    public static void Validate(EnableChaosRequest request, ChaosManagerOptions limits, IDictionary<string, string[]> errors, string prefix = "")
+    public static void Validate(EnableChaosRequest request, ChaosManagerOptions limits, ChaosTargetAllowlist targets, IDictionary<string, string[]> errors, string prefix = "")
     {
         void Add(string field, string message) =>
             errors[prefix + field] = errors.TryGetValue(prefix + field, out var existing) ? [.. existing, message] : [message];
@@ -66,6 +66,10 @@ public static partial class ChaosRequestValidator
                 || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
         {
             Add(nameof(request.TargetUrl), $"Must be an absolute http or https URL of at most {MaxTargetUrlLength} characters.");
+        }
+        else if (request.TargetUrl is not null && !targets.Allows(new Uri(request.TargetUrl)))
+        {
+            Add(nameof(request.TargetUrl), "Its host must be a service the manager knows (e.g. ledgerapi), a chaos alias, or listed in ChaosManager:AllowedTargetHosts; IP addresses and other names are refused.");
         }
 
         if (request.DurationSeconds is { } duration && (duration < 1 || duration > limits.MaxDurationSeconds))

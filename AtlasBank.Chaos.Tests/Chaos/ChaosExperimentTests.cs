@@ -69,7 +69,7 @@ public sealed class ChaosExperimentTests(AtlasAppFixture fixture) : IAsyncLifeti
     {
         await _manager.EnableAsync("""
             {"Service": "payments", "Mode": "failure", "FailureRate": 0.0, "RetryCount": 2,
-             "TargetUrl": "http://127.0.0.1:1/health"}
+             "TargetUrl": "http://localhost:1/health"}
             """);
 
         var result = await _manager.InjectAsync("payments");

@@ -13,7 +13,7 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
     [Fact]
     public async Task AnExperimentFailingOnItsOwnIsAutoDisabledAndAudited()
     {
-        await Admin.EnableAsync("""{"Service":"flaky","Mode":"failure","FailureRate":0.0,"RetryCount":0,"TargetUrl":"http://127.0.0.1:1/health"}""");
+        await Admin.EnableAsync("""{"Service":"flaky","Mode":"failure","FailureRate":0.0,"RetryCount":0,"TargetUrl":"http://localhost:1/health"}""");
         // Exactly the breaker's minimum: it may fire once the last of these is counted, so a further probe
         // would race it (and find the experiment gone).
         for (var i = 0; i < new AutoDisableOptions().MinimumCalls; i++)
