@@ -25,8 +25,14 @@ public sealed class ShadowStore(IConnectionMultiplexer redis, IOptions<ShadowOpt
         var bucket = Keys.WindowBucket(comparison.ComparedAt.ToUnixTimeSeconds() / BucketSeconds);
         var transaction = Database.CreateTransaction();
         _ = transaction.StringSetAsync(Keys.Comparison(comparison.Id), JsonSerializer.Serialize(comparison, Json), ttl);
-        _ = transaction.SortedSetAddAsync(Keys.ComparisonIndex, comparison.Id, score);
-        _ = transaction.SortedSetAddAsync(Keys.ComparisonIndexOf(comparison.Verdict), comparison.Id, score);
+        foreach (var index in new[] { Keys.ComparisonIndex, Keys.ComparisonIndexOf(comparison.Verdict) })
+        {
+            // Trimmed on write, by age and by count: the indexes never outgrow what they point at.
+            _ = transaction.SortedSetAddAsync(index, comparison.Id, score);
+            _ = transaction.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, (comparison.ComparedAt - ttl).ToUnixTimeMilliseconds());
+            _ = transaction.SortedSetRemoveRangeByRankAsync(index, 0, -(options.Value.MaxIndexedComparisons + 1));
+        }
+
         _ = transaction.HashIncrementAsync(bucket, comparison.Verdict);
         if (comparison.PrimarySelfDisagreed is { } disagreed)
         {

@@ -38,6 +38,10 @@ public sealed class ChaosManagerOptions
     /// </summary>
     public string[] AllowedTargetHosts { get; set; } = [];
 
+    /// <summary>Inject statistics of a service no one has injected into for this long are dropped.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan StatsRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Bound on one inject call, retries and injected delays included.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan InjectTimeout { get; set; } = TimeSpan.FromMinutes(2);

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.Manager.Safety;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace AtlasBank.Chaos.Manager.Chaos;
 
 /// <summary>Chaos state in Redis: the only writer of the keys in <see cref="ChaosRedisKeys"/>.</summary>
-public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timeProvider)
+public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timeProvider, IOptions<ChaosManagerOptions> options)
 {
     private IDatabase Database => redis.GetDatabase();
 
@@ -147,6 +148,7 @@ public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timePr
             _ = transaction.HashIncrementAsync(key, "injected_faults", result.InjectedFaults);
             _ = transaction.HashIncrementAsync(key, "injected_latency", result.InjectedLatencyCount);
             _ = transaction.HashIncrementAsync(key, "injected_latency_ms", (long)result.InjectedLatencyMs);
+            _ = transaction.KeyExpireAsync(key, options.Value.StatsRetention);
         }
 
         _ = transaction.HashSetAsync(ChaosRedisKeys.Stats(experiment.Service), "mode", JsonSerializer.Serialize(experiment.Mode).Trim('"'));
@@ -157,6 +159,7 @@ public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timePr
         _ = transaction.HashIncrementAsync(health, ChaosHealthBuckets.FailuresField, result.OrganicFailures);
         _ = transaction.KeyExpireAsync(health, ChaosHealthBuckets.Retention);
         _ = transaction.SetAddAsync(ChaosRedisKeys.StatsIndex, experiment.Service);
+        _ = transaction.KeyExpireAsync(ChaosRedisKeys.StatsIndex, options.Value.StatsRetention);
         await transaction.ExecuteAsync();
     }
 
@@ -167,7 +170,16 @@ public sealed class ChaosStore(IConnectionMultiplexer redis, TimeProvider timePr
         var total = batch.HashGetAllAsync(ChaosRedisKeys.StatsTotal);
         var perService = services.Select(service => batch.HashGetAllAsync(ChaosRedisKeys.Stats(service))).ToArray();
         batch.Execute();
-        return (ToStats(ChaosStats.TotalName, await total), [.. (await Task.WhenAll(perService)).Select((entries, i) => ToStats(services[i], entries))]);
+        var entries = await Task.WhenAll(perService);
+        // A service whose statistics expired leaves its name in the index: drop it there too.
+        var expired = services.Where((_, i) => entries[i].Length == 0).Select(service => (RedisValue)service).ToArray();
+        if (expired.Length > 0)
+        {
+            await Database.SetRemoveAsync(ChaosRedisKeys.StatsIndex, expired);
+        }
+
+        return (ToStats(ChaosStats.TotalName, await total),
+            [.. entries.Select((hash, i) => (Hash: hash, Service: services[i])).Where(stats => stats.Hash.Length > 0).Select(stats => ToStats(stats.Service, stats.Hash))]);
     }
 
     private async Task AnnounceAsync(string action, string service, string? experimentId, long version)
