@@ -14,6 +14,8 @@ public static class ChaosAgentServiceExtensions
     public static IHostApplicationBuilder AddChaosAgentServices(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("redis");
+        // The agent's API serves account data: the same keys and roles as the manager (viewer to read).
+        builder.Services.AddChaosApiKeys();
 
         builder.Services.AddShadowOptions();
         builder.Services.TryAddSingleton(ShadowSampler.Shared);
@@ -42,6 +44,8 @@ public static class ChaosAgentServiceExtensions
 
     public static WebApplication MapChaosAgentEndpoints(this WebApplication app)
     {
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapShadowApi();
         app.MapPrometheusScrapingEndpoint();
         return app;

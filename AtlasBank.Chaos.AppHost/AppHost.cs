@@ -25,12 +25,16 @@ var ledgerApiDr = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi-dr"
     .WithPublisherAddress(data)
     .WithHttpHealthCheck("/health");
 
+// One admin key (a secret parameter) and any further keys, for every service that takes them.
+var chaosApiKey = builder.AddChaosApiKey();
+
 builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
     .WithReference(data.Redis).WaitFor(data.Redis)
     .WithReference(data.ChaosDb).WaitFor(data.ChaosDb)
     .WithReference(ledgerApi)
     .WithReference(ledgerApiDr)
-    .WithChaosManagerSettings()
+    .WithChaosApiKeys(chaosApiKey)
+    .WithChaosManagerSettings(chaosApiKey)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")
@@ -40,6 +44,7 @@ builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")
     .WithEnvironment("SHADOW_SRC", ledgerApi.Resource.Name)
     .WithEnvironment("SHADOW_DST", ledgerApiDr.Resource.Name)
     .WithShadowSettings()
+    .WithChaosApiKeys(chaosApiKey)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

@@ -86,7 +86,7 @@ public sealed class AtlasAppFixture : IAsyncLifetime
     {
         var client = App.CreateHttpClient(resourceName);
         client.Timeout = RequestTimeout;
-        if (resourceName == "chaos-manager")
+        if (resourceName is "chaos-manager" or "chaos-agent")
         {
             client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
         }

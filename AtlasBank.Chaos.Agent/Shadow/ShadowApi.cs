@@ -1,4 +1,5 @@
 using AtlasBank.Chaos.Contracts.Shadow;
+using AtlasBank.Chaos.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ public static class ShadowApi
 
     public static IEndpointRouteBuilder MapShadowApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/shadow").WithTags("Shadow traffic");
+        var api = app.MapGroup("/shadow").WithTags("Shadow traffic").RequireAuthorization(ChaosPolicies.View);
         api.MapGet("/stats", GetStats).WithName("ShadowStats").WithSummary("Verdict counts over the window, drops, configuration.");
         api.MapGet("/comparisons", GetComparisons).WithName("ShadowComparisons").WithSummary("The newest comparisons, optionally of one verdict.");
         api.MapGet("/comparisons/{id}", GetComparison).WithName("ShadowComparison").WithSummary("One comparison with its differing JSON paths.");

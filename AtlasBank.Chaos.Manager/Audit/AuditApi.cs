@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AtlasBank.Chaos.Manager.Security;
+using AtlasBank.Chaos.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AtlasBank.Chaos.Manager.Audit;

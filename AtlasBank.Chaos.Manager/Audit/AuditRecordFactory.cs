@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AtlasBank.Chaos.Manager.Security;
+using AtlasBank.Chaos.ServiceDefaults.Security;
 
 namespace AtlasBank.Chaos.Manager.Audit;
 

@@ -1,4 +1,4 @@
-using AtlasBank.Chaos.Manager.Security;
+using AtlasBank.Chaos.ServiceDefaults.Security;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 

@@ -1,4 +1,5 @@
 using AtlasBank.Chaos.Manager.Audit;
+using AtlasBank.Chaos.ServiceDefaults.Security;
 
 namespace AtlasBank.Chaos.Manager.Security;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using AtlasBank.Chaos.Manager.Audit;
+using AtlasBank.Chaos.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace AtlasBank.Chaos.Manager.Security;

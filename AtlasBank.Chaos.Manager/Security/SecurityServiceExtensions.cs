@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using AtlasBank.Chaos.Manager.Audit;
-using Microsoft.AspNetCore.Authentication;
+using AtlasBank.Chaos.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -14,16 +14,8 @@ public static class SecurityServiceExtensions
 {
     public static IServiceCollection AddChaosSecurity(this IServiceCollection services)
     {
-        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidation>();
+        services.AddChaosApiKeys();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(ChaosPolicies.View, policy => policy.RequireRole(ChaosRoles.Viewer, ChaosRoles.Operator, ChaosRoles.Admin))
-            .AddPolicy(ChaosPolicies.Operate, policy => policy.RequireRole(ChaosRoles.Operator, ChaosRoles.Admin))
-            .AddPolicy(ChaosPolicies.Administer, policy => policy.RequireRole(ChaosRoles.Admin));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, DeniedAuditingResultHandler>();
         services.AddOptions<DenialAuditOptions>().BindConfiguration(DenialAuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DenialAggregator>();

@@ -3,9 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace AtlasBank.Chaos.Manager.Security;
+namespace AtlasBank.Chaos.ServiceDefaults.Security;
 
 /// <summary>
 /// API keys in <c>X-Api-Key</c> or <c>Authorization: Bearer</c>. The presented key is hashed and compared in

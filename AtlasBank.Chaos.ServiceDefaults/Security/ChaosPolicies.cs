@@ -1,4 +1,4 @@
-namespace AtlasBank.Chaos.Manager.Security;
+namespace AtlasBank.Chaos.ServiceDefaults.Security;
 
 public static class ChaosPolicies
 {

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AtlasBank.Chaos.Manager.Security;
+namespace AtlasBank.Chaos.ServiceDefaults.Security;
 
 /// <summary>Every key entry valid, every id unique; a bad entry stops the manager at start.</summary>
 public sealed class ApiKeyOptionsValidation : Microsoft.Extensions.Options.IValidateOptions<ApiKeyOptions>

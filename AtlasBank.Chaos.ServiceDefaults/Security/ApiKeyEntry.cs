@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AtlasBank.Chaos.Manager.Security;
+namespace AtlasBank.Chaos.ServiceDefaults.Security;
 
 /// <summary>One API key as configured: never the key itself, only its SHA-256.</summary>
 public sealed class ApiKeyEntry
@@ -15,7 +15,7 @@ public sealed class ApiKeyEntry
     [Required, RegularExpression("^(viewer|operator|admin)$", ErrorMessage = "Role must be viewer, operator or admin.")]
     public string Role { get; set; } = string.Empty;
 
-    /// <summary>This key's own limits, overriding <see cref="RateLimitOptions"/>.</summary>
+    /// <summary>This key's own limits, overriding the manager's <c>RateLimitOptions</c>.</summary>
     [Range(1, 100_000)]
     public int? InjectPerSecond { get; set; }
 

@@ -1,4 +1,4 @@
-namespace AtlasBank.Chaos.Manager.Security;
+namespace AtlasBank.Chaos.ServiceDefaults.Security;
 
 /// <summary>Bound from <c>ChaosManager:ApiKeys</c>; validated on start.</summary>
 public sealed class ApiKeyOptions
