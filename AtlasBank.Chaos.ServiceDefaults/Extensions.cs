@@ -1,5 +1,6 @@
 using AtlasBank.Chaos.ServiceDefaults;
 using AtlasBank.Chaos.ServiceDefaults.Errors;
+using AtlasBank.Chaos.ServiceDefaults.Resilience;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
@@ -32,7 +33,7 @@ public static class Extensions
         {
             // Order matters: chaos inside the standard handler (its retries see injected faults) and
             // outside service discovery (chaos matches the logical host, e.g. ledgerapi).
-            http.AddStandardResilienceHandler();
+            http.AddStandardResilienceHandler(options => options.Retry.ShouldHandle = SafeToRetry.ShouldHandle);
             http.AddChaosHandler();
             http.AddServiceDiscovery();
         });

@@ -9,7 +9,12 @@ internal sealed class RedisUnavailableExceptionHandler(IProblemDetailsService pr
 {
     protected override string Title => "Chaos state is unavailable.";
 
-    protected override string Detail => "Redis, which holds chaos state, cannot be reached. No chaos is injected meanwhile; retry later.";
+    protected override string Detail => "Redis, which holds chaos state, cannot be reached or refused the command. No chaos is injected meanwhile; retry later.";
 
-    protected override bool IsUnavailable(Exception exception) => exception is RedisConnectionException or RedisTimeoutException;
+    // Every Redis failure, not only connection and timeout: a server that answers NOPERM, READONLY (a replica
+    // after failover) or OOM is just as unusable for now, and still no fault of the caller's.
+    // RedisTimeoutException derives from TimeoutException, not RedisException, so it is named too.
+    internal static bool IsRedisFailure(Exception exception) => exception is RedisException or RedisTimeoutException;
+
+    protected override bool IsUnavailable(Exception exception) => IsRedisFailure(exception);
 }

@@ -29,15 +29,21 @@ public sealed class LedgerClient(HttpClient http)
         return (funding, customer);
     }
 
-    public Task<HttpResponseMessage> PostTransferAsync(Guid from, Guid to, decimal amount, string? idempotencyKey = null, string? reference = null) =>
-        PostRawTransferAsync(JsonContent.Create(new { fromAccountId = from, toAccountId = to, amount, reference }, options: Json), idempotencyKey);
+    /// <summary>A fresh key: one per logical transfer, as the ledger requires.</summary>
+    public static string NewIdempotencyKey() => $"pay-{Guid.NewGuid():N}";
 
-    public async Task<HttpResponseMessage> PostRawTransferAsync(HttpContent content, string? idempotencyKey = null)
+    /// <param name="idempotencyKey">Pass one to retry a transfer; without it the transfer gets a fresh key.</param>
+    public Task<HttpResponseMessage> PostTransferAsync(Guid from, Guid to, decimal amount, string? idempotencyKey = null, string? reference = null) =>
+        PostRawTransferAsync(JsonContent.Create(new { fromAccountId = from, toAccountId = to, amount, reference }, options: Json), idempotencyKey ?? NewIdempotencyKey());
+
+    /// <param name="idempotencyKey">Sent as given; <see langword="null"/> sends no header at all.</param>
+    public async Task<HttpResponseMessage> PostRawTransferAsync(HttpContent content, string? idempotencyKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/transfers") { Content = content };
         if (idempotencyKey is not null)
         {
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
+            // Without validation, so tests can send the malformed keys the ledger must refuse.
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
         }
 
         return await http.SendAsync(request);

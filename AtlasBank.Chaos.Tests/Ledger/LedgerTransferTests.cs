@@ -105,7 +105,7 @@ public sealed class LedgerTransferTests(AtlasAppFixture fixture)
             .Replace("{to}", merchant.Id.ToString(), StringComparison.Ordinal)
             .Replace("{unknown}", unknown, StringComparison.Ordinal);
 
-        using var response = await _primary.PostRawTransferAsync(new StringContent(Fill(body), Encoding.UTF8, "application/json"));
+        using var response = await _primary.PostRawTransferAsync(new StringContent(Fill(body), Encoding.UTF8, "application/json"), LedgerClient.NewIdempotencyKey());
         var answer = await response.Content.ReadAsStringAsync();
 
         Assert.True(expected == response.StatusCode, $"{name}: expected {expected}, got {(int)response.StatusCode} {answer}");
@@ -118,6 +118,37 @@ public sealed class LedgerTransferTests(AtlasAppFixture fixture)
 
         Assert.Equal(20m, (await _primary.GetAccountAsync(customer.Id))!.Balance);
         Assert.Empty(await _primary.GetEntriesAsync(merchant.Id));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("has space")]
+    [InlineData("201 characters")]
+    public async Task ATransferWithoutAUsableIdempotencyKeyIsRejectedNamingTheHeaderAndWritesNothing(string? key)
+    {
+        var (_, customer) = await _primary.CreateFundedPairAsync(20m);
+        var merchant = await _primary.CreateAccountAsync($"merchant-{Guid.NewGuid():N}");
+        var before = await _primary.GetChecksumAsync();
+        if (key == "201 characters")
+        {
+            key = new string('k', 201);
+        }
+
+        using var response = await _primary.PostRawTransferAsync(
+            JsonContent.Create(new { fromAccountId = customer.Id, toAccountId = merchant.Id, amount = 5m }, options: LedgerClient.Json), key);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using (var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
+        {
+            Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
+        }
+
+        Assert.Equal(20m, (await _primary.GetAccountAsync(customer.Id))!.Balance);
+        Assert.Empty(await _primary.GetEntriesAsync(merchant.Id));
+        Assert.Equal(before.Transfers, (await _primary.GetChecksumAsync()).Transfers);
     }
 
     [Fact]

@@ -26,6 +26,25 @@ public sealed class TransferValidationTests
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void ATransferWithoutAnIdempotencyKeyIsRejectedNamingTheHeader(string? key)
+    {
+        var errors = TransfersApi.Validate(new TransferRequest(From, To, 10m, null), key).ToDictionary();
+
+        Assert.Equal(["Idempotency-Key"], errors.Keys);
+    }
+
+    [Fact]
+    public void AnIdempotencyKeyLongerThanTheLimitIsRejected()
+    {
+        var errors = TransfersApi.Validate(new TransferRequest(From, To, 10m, null), new string('k', TransfersApi.MaxIdempotencyKeyLength + 1)).ToDictionary();
+
+        Assert.Equal(["Idempotency-Key"], errors.Keys);
+    }
+
+    [Theory]
     [InlineData("0.001")]
     [InlineData("-1")]
     [InlineData("1000000000000.01")]

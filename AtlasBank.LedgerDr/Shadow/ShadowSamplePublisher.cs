@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using AtlasBank.Chaos.Contracts.Shadow;
+using AtlasBank.Chaos.ServiceDefaults;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -12,9 +14,13 @@ public sealed partial class ShadowSamplePublisher(
     ShadowTap tap,
     IConnectionMultiplexer redis,
     NpgsqlDataSource dataSource,
+    IMeterFactory meterFactory,
     ILogger<ShadowSamplePublisher> logger) : BackgroundService
 {
     private const int MaxBatch = 200;
+
+    private readonly Counter<long> _failures = meterFactory.Create(TelemetryNames.LedgerMeter).CreateCounter<long>(
+        "shadow_publish_failures_total", description: "Shadow batches lost to an unexpected error; the publisher carried on.");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -49,6 +55,14 @@ public sealed partial class ShadowSamplePublisher(
                 tap.RecordDropped(batch.Count);
                 LogBatchDropped(batch.Count, ex.Message);
             }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Shadowing is a side job: a throw out of ExecuteAsync would stop the ledger itself.
+                tap.ReturnUnreported(dropped);
+                tap.RecordDropped(batch.Count);
+                _failures.Add(1);
+                LogBatchFailed(ex, batch.Count);
+            }
         }
     }
 
@@ -60,4 +74,7 @@ public sealed partial class ShadowSamplePublisher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "🌗 Dropped {Count} shadow samples: {Reason}")]
     private partial void LogBatchDropped(int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "🌗 Dropped {Count} shadow samples on an unexpected error; publishing continues")]
+    private partial void LogBatchFailed(Exception exception, int count);
 }

@@ -21,7 +21,7 @@ public static class TransfersApi
             .AddEndpointFilter<DrReadOnlyFilter>()
             .WithName("PostTransfer")
             .WithSummary("Move money between two accounts: one debit and one credit entry in one transaction.")
-            .WithDescription($"Send an {IdempotencyKeyHeader} header to make retries safe: a repeated request returns the first result.");
+            .WithDescription($"Requires an {IdempotencyKeyHeader} header, one per logical transfer: a repeated request returns the first result, so retries are safe.");
         api.MapGet("/{id:guid}", GetTransfer)
             .WithName("GetTransfer")
             .WithSummary("A transfer with its two entries.");
@@ -125,10 +125,12 @@ public static class TransfersApi
             errors.Add("reference", $"At most {MaxReferenceLength} characters, none of them control characters.");
         }
 
-        if (idempotencyKey is not null
-            && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~')))
+        // Required so that every retry, ours or a client's, is deduplicated rather than posted twice.
+        if (idempotencyKey is null
+            || idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength
+            || idempotencyKey.Any(c => c is < '!' or > '~'))
         {
-            errors.Add(IdempotencyKeyHeader, $"1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces.");
+            errors.Add(IdempotencyKeyHeader, $"Required: 1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces, one per logical transfer.");
         }
 
         return errors;
