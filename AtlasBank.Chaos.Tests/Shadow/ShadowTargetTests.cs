@@ -32,6 +32,10 @@ public sealed class ShadowTargetTests
         Assert.True(ShadowTarget.IsSafe("/accounts/1?limit=5", "/accounts/1", Accounts));
 
     [Fact]
+    public void AnEncodedSlashInTheQueryIsNotAHost() =>
+        Assert.True(ShadowTarget.IsSafe("/accounts/1/entries?cursor=a%2Fb", "/accounts/1/entries", Accounts));
+
+    [Fact]
     public void WithoutARawTargetThePathDecides() =>
         Assert.False(ShadowTarget.IsSafe(null, "//127.0.0.1:1/x", Accounts));
 }

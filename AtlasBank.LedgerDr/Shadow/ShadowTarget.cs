@@ -12,8 +12,10 @@ public static class ShadowTarget
     public static bool IsSafe(string? rawTarget, string path, Endpoint? endpoint) =>
         endpoint is RouteEndpoint && IsOriginForm(rawTarget ?? path) && IsOriginForm(path);
 
-    /// <summary>A single leading slash, and no slash or backslash hidden behind percent-encoding.</summary>
-    public static bool IsOriginForm(string target) =>
+    /// <summary>A single leading slash, and no backslash or slash hidden behind percent-encoding in the path.</summary>
+    public static bool IsOriginForm(string target) => IsOriginPath(target.Split('?', 2)[0]);
+
+    private static bool IsOriginPath(string target) =>
         target.StartsWith('/')
         && !target.StartsWith("//", StringComparison.Ordinal)
         && !target.Contains('\\', StringComparison.Ordinal)
