@@ -12,7 +12,9 @@ namespace AtlasBank.Chaos.Agent.Shadow;
 /// not have applied the primary's latest writes. So the replayer waits until DR has received at least the
 /// primary's WAL position, compares the two current answers again, and calls it <c>drift</c> only when they
 /// still differ with DR caught up (<see cref="ShadowOptions.DriftConfirmations"/> times in a row), <c>lag</c>
-/// when DR stayed behind for the whole <see cref="ShadowOptions.LagRetryWindow"/>.
+/// when DR stayed behind for the whole <see cref="ShadowOptions.LagRetryWindow"/>. Every request goes to DR's
+/// or the primary's base address plus a relative path (<see cref="ReplayUri"/>); a sample whose path would leave
+/// it is never sent and ends as <c>error</c> with the reason.
 /// </summary>
 public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOptions<ShadowOptions> options, ShadowSampler sampler, TimeProvider timeProvider)
 {
@@ -25,6 +27,13 @@ public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOption
 
     public async Task<ShadowComparison> CompareAsync(ShadowSample sample, CancellationToken cancellationToken)
     {
+        // A path that would leave DR is never sent anywhere: the sample is an error, kept so it can be seen.
+        var destination = httpClientFactory.CreateClient(DestinationClient);
+        if (ReplayUri.TryBuild(destination.BaseAddress, sample.PathAndQuery, out var refusal) is null)
+        {
+            return Result(sample, Verdicts.Error, sample.Status, null, [], null, 0, null, refusal);
+        }
+
         if (sample.ChaosExperimentId is not null)
         {
             return Result(sample, Verdicts.Chaos, sample.Status, null, [], null, 0, null, null);
@@ -200,9 +209,15 @@ public sealed class ShadowReplayer(IHttpClientFactory httpClientFactory, IOption
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.RequestTimeout);
         var started = Stopwatch.GetTimestamp();
+        var http = httpClientFactory.CreateClient(client);
+        if (ReplayUri.TryBuild(http.BaseAddress, pathAndQuery, out var refusal) is not { } uri)
+        {
+            return new Answer(0, string.Empty, 0, false, refusal);
+        }
+
         try
         {
-            using var response = await httpClientFactory.CreateClient(client).GetAsync(pathAndQuery, timeout.Token);
+            using var response = await http.GetAsync(uri, timeout.Token);
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
             return new Answer((int)response.StatusCode, body, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 response.Headers.Contains(ChaosHeaders.Injected), null);

@@ -5,6 +5,7 @@ using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.Contracts.Shadow;
 using AtlasBank.Chaos.ServiceDefaults;
 using AtlasBank.Chaos.ServiceDefaults.Shadow;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace AtlasBank.LedgerDr.Shadow;
@@ -44,13 +45,16 @@ public sealed class ShadowTap
 
     /// <summary>
     /// Whether this request is shadowed: the coin says so (first, so the other 95 % pay one random number and
-    /// nothing else), a safe method, not an excluded path, and not the agent's own replay.
+    /// nothing else), a safe method, not the agent's own replay, a target that matched a ledger route and can
+    /// only be replayed against DR (<see cref="ShadowTarget"/>), and not an excluded path.
     /// </summary>
-    public bool ShouldSample(HttpRequest request)
+    public bool ShouldSample(HttpContext context)
     {
+        var request = context.Request;
         if (!_sampler.Sample(_options.Rate)
             || !_options.Methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase)
-            || request.Headers.ContainsKey(ShadowHeaders.Replay))
+            || request.Headers.ContainsKey(ShadowHeaders.Replay)
+            || !ShadowTarget.IsSafe(context.Features.Get<IHttpRequestFeature>()?.RawTarget, request.Path.Value ?? string.Empty, context.GetEndpoint()))
         {
             return false;
         }

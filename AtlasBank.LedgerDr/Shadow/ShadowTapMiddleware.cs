@@ -2,13 +2,16 @@ using System.Diagnostics;
 
 namespace AtlasBank.LedgerDr.Shadow;
 
-/// <summary>Copies what a sampled response writes, up to a limit, while passing every byte on.</summary>
+/// <summary>
+/// Copies what a sampled response writes, up to a limit, while passing every byte on. Runs after routing
+/// (WebApplication routes first when Program.cs does not call UseRouting), so the matched endpoint is known.
+/// </summary>
 public static class ShadowTapMiddleware
 {
     public static IApplicationBuilder UseShadowTap(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var tap = context.RequestServices.GetService<ShadowTap>();
-        if (tap is null || !tap.ShouldSample(context.Request))
+        if (tap is null || !tap.ShouldSample(context))
         {
             await next(context);
             return;
