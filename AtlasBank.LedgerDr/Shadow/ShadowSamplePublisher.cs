@@ -29,7 +29,7 @@ public sealed partial class ShadowSamplePublisher(
         while (await tap.Samples.WaitToReadAsync(stoppingToken))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && tap.Samples.TryRead(out var sample))
+            while (batch.Count < MaxBatch && tap.TryTake(out var sample))
             {
                 batch.Add(sample);
             }

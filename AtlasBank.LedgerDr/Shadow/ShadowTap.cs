@@ -23,6 +23,7 @@ public sealed class ShadowTap
     private readonly Counter<long> _sampled;
     private readonly Counter<long> _dropped;
     private long _droppedSinceReport;
+    private long _queuedBytes;
 
     public ShadowTap(IOptions<ShadowOptions> options, ShadowSampler sampler, TimeProvider timeProvider, IMeterFactory meterFactory)
     {
@@ -87,15 +88,36 @@ public sealed class ShadowTap
             ChaosExperimentId: chaos.Length > 0 ? chaos : null,
             PrimaryLsn: null);
 
-        if (_queue.Writer.TryWrite(sample))
+        // Bounded by bytes as well as by count: 10 000 samples of 64 KiB would otherwise hold over a gigabyte.
+        var size = SizeOf(sample);
+        if (Interlocked.Add(ref _queuedBytes, size) <= _options.BufferBytes && _queue.Writer.TryWrite(sample))
         {
             _sampled.Add(1);
         }
         else
         {
+            Interlocked.Add(ref _queuedBytes, -size);
             RecordDropped(1);
         }
     }
+
+    /// <summary>Takes the oldest waiting sample, giving back the memory it held in the buffer.</summary>
+    public bool TryTake([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out ShadowSample sample)
+    {
+        if (!_queue.Reader.TryRead(out sample))
+        {
+            return false;
+        }
+
+        Interlocked.Add(ref _queuedBytes, -SizeOf(sample));
+        return true;
+    }
+
+    /// <summary>Bytes the waiting samples hold.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    private static long SizeOf(ShadowSample sample) =>
+        256L + (2L * (sample.Body.Length + sample.PathAndQuery.Length + (sample.ContentType?.Length ?? 0) + sample.Id.Length + sample.Method.Length));
 
     public void RecordDropped(long count)
     {

@@ -37,6 +37,10 @@ public sealed class ShadowOptions
     [Range(1, 1_000_000)]
     public int BufferCapacity { get; set; } = 10_000;
 
+    /// <summary>Memory the waiting samples may take (their strings, as .NET holds them); beyond it new samples are dropped too.</summary>
+    [Range(1_048_576L, 4_294_967_296L)]
+    public long BufferBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Largest response body kept; a longer one is compared by status only.</summary>
     [Range(1_024, 10 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 64 * 1024;
