@@ -96,6 +96,17 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, TimeProvider timePro
         return true;
     }
 
+    /// <summary>
+    /// Chains a row whose key is new (it has not been spooled yet): no look-up first; should the spool later carry
+    /// the same key, <see cref="AppendOnceAsync"/> finds it here.
+    /// </summary>
+    public async Task AppendAsync(AuditRecord record, DateTimeOffset happenedAt, string rowKey, CancellationToken cancellationToken)
+    {
+        await using var scope = await BeginAsync(cancellationToken);
+        await scope.AppendAsync(record, cancellationToken, happenedAt, rowKey);
+        await scope.CommitAsync(cancellationToken);
+    }
+
     /// <summary>Whether a row could be chained now: a connection and a trivial query, within the configured timeouts.</summary>
     public async Task ProbeAsync(CancellationToken cancellationToken)
     {

@@ -45,7 +45,7 @@ public sealed partial class AuditTrail(
         try
         {
             using var bound = new CancellationTokenSource(options.Value.StartCheckTimeout, timeProvider);
-            await store.AppendOnceAsync(record, happenedAt, rowKey, bound.Token);
+            await store.AppendAsync(record, happenedAt, rowKey, bound.Token);
         }
         catch (Exception ex) when (IsUnavailable(ex) || ex is OperationCanceledException)
         {

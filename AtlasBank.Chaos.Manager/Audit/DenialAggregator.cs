@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace AtlasBank.Chaos.Manager.Audit;
@@ -14,10 +13,18 @@ public sealed partial class DenialAggregator(
     TimeProvider timeProvider,
     ILogger<DenialAggregator> logger) : BackgroundService
 {
-    private ConcurrentDictionary<(string Address, int Status), int> _counts = new();
+    // A lock, not a swapped concurrent dictionary: a count racing the swap would be lost from the audit.
+    private readonly Lock _gate = new();
+    private Dictionary<(string Address, int Status), int> _counts = [];
 
-    public void Count(string? address, int status) =>
-        _counts.AddOrUpdate((address ?? "unknown", status), 1, static (_, count) => count + 1);
+    public void Count(string? address, int status)
+    {
+        lock (_gate)
+        {
+            var key = (address ?? "unknown", status);
+            _counts[key] = _counts.GetValueOrDefault(key) + 1;
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,7 +46,12 @@ public sealed partial class DenialAggregator(
 
     private async Task FlushAsync()
     {
-        var counted = Interlocked.Exchange(ref _counts, new());
+        Dictionary<(string Address, int Status), int> counted;
+        lock (_gate)
+        {
+            (counted, _counts) = (_counts, []);
+        }
+
         var window = options.Value.Window;
         foreach (var ((address, status), count) in counted)
         {

@@ -75,8 +75,9 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
         Assert.All(calls, outcome => Assert.Equal("timeout", outcome));
 
         // 15 calls of 2 attempts reach Redis as 30 calls (over the breaker's minimum of 20), none of them a failure.
-        var health = await HealthAsync("slowdrill");
-        await Eventually.TrueAsync(async () => (health = await HealthAsync("slowdrill")).Calls >= 30, TimeSpan.FromSeconds(10), "the calls to reach Redis");
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await Fixture.App.GetConnectionStringAsync("redis") ?? "");
+        (long Calls, long Failures) health = default;
+        await Eventually.TrueAsync(async () => (health = await HealthAsync(redis, "slowdrill")).Calls >= 30, TimeSpan.FromSeconds(10), "the calls to reach Redis");
         Assert.Equal(0, health.Failures);
         var seen = await EvaluationsAsync("slowdrill");
         await Eventually.TrueAsync(async () => await EvaluationsAsync("slowdrill") >= seen + 2, TimeSpan.FromSeconds(30),
@@ -172,9 +173,8 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
     }
 
     /// <summary>Calls and organic failures the services reported for a chaos target, over every bucket Redis keeps.</summary>
-    private async Task<(long Calls, long Failures)> HealthAsync(string service)
+    private static async Task<(long Calls, long Failures)> HealthAsync(StackExchange.Redis.ConnectionMultiplexer redis, string service)
     {
-        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await Fixture.App.GetConnectionStringAsync("redis") ?? "");
         var database = redis.GetDatabase();
         long calls = 0, failures = 0;
         foreach (var key in redis.GetServers()[0].Keys(pattern: $"chaos:health:{service}:*"))
