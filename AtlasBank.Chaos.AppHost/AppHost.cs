@@ -27,6 +27,8 @@ var ledgerApiDr = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi-dr"
 
 // One admin key (a secret parameter) and any further keys, for every service that takes them.
 var chaosApiKey = builder.AddChaosApiKey();
+// The audit chain's HMAC key (a secret parameter): the manager's alone, never stored in chaosdb.
+var chaosAuditKey = builder.AddChaosAuditKey();
 
 builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
     .WithReference(data.Redis).WaitFor(data.Redis)
@@ -35,6 +37,7 @@ builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
     .WithReference(ledgerApiDr)
     .WithChaosApiKeys(chaosApiKey)
     .WithChaosManagerSettings(chaosApiKey)
+    .WithChaosAuditKey(chaosAuditKey)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")

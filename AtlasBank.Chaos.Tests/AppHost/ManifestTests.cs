@@ -31,6 +31,10 @@ public sealed class ManifestTests : IDisposable
         var drEnvironment = resources.GetProperty("ledgerapi-dr").GetProperty("env");
         Assert.Equal("dr", drEnvironment.GetProperty("Ledger__Role").GetString());
         Assert.Equal("{ledgerdb.connectionString}", drEnvironment.GetProperty("ConnectionStrings__ledgerdb-publisher").GetString());
+
+        // The audit key is a secret input the deployer supplies, handed to the manager alone.
+        Assert.True(resources.GetProperty("chaos-audit-key").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+        Assert.Equal("{chaos-audit-key.value}", resources.GetProperty("chaos-manager").GetProperty("env").GetProperty("ChaosManager__Audit__Key").GetString());
     }
 
     private static async Task<(int ExitCode, string Log)> PublishManifestAsync(string manifestPath)
