@@ -1,16 +1,19 @@
 using AtlasBank.Chaos.AppHost;
 using AtlasBank.Chaos.AppHost.Infrastructure;
+using AtlasBank.Chaos.AppHost.RedisAcl;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Redis and the two PostgreSQL servers: containers, or local processes where no container runtime answers.
 var data = await builder.AddDataServicesAsync();
+// Least privilege in Redis: each service logs in as its role's ACL user (the `redis` resource stays the admin's).
+var redisUsers = builder.AddRedisUsers(data.Redis);
 
 var ledgerApi = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi")
     .WithEnvironment("Ledger__Role", "primary")
     .WithReference(data.LedgerDb).WaitFor(data.LedgerDb)
     // No WaitFor: the ledger serves without Redis (no chaos, shadow samples dropped and counted), so it must not wait on it.
-    .WithReference(data.Redis)
+    .WithRedisUser(redisUsers.Ledger)
     // Shadow traffic: the primary samples Shadow:Rate of its reads into Redis; the agent replays them on DR.
     .WithShadowSettings()
     .WithHttpHealthCheck("/health");
@@ -31,7 +34,7 @@ var chaosApiKey = builder.AddChaosApiKey();
 var chaosAuditKey = builder.AddChaosAuditKey();
 
 builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
-    .WithReference(data.Redis).WaitFor(data.Redis)
+    .WithRedisUser(redisUsers.Manager).WaitFor(data.Redis)
     .WithReference(data.ChaosDb).WaitFor(data.ChaosDb)
     .WithReference(ledgerApi)
     .WithReference(ledgerApiDr)
@@ -41,7 +44,7 @@ builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")
-    .WithReference(data.Redis).WaitFor(data.Redis)
+    .WithRedisUser(redisUsers.Agent).WaitFor(data.Redis)
     .WithReference(ledgerApi).WaitFor(ledgerApi)
     .WithReference(ledgerApiDr).WaitFor(ledgerApiDr)
     .WithEnvironment("SHADOW_SRC", ledgerApi.Resource.Name)
