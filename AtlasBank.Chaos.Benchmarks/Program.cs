@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- --filter '*'      handler cost (BenchmarkDotNet)
 // dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- propagation [N]   toggle propagation, N toggles (default 200)
 // dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- shadow-load [N] [C] primary latency at shadow rates 0, 5 %, 100 %
-// dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- soak [minutes] [reads/s] [transfers/s] [max comparisons]
+// dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- soak [minutes] [reads/s] [transfers/s] [shadow bound]
 //                                                                  memory over a long paced run (default 30, 500, 5, 5000)
 static int Number(string[] rest, int position, int fallback) =>
     rest.Length > position ? int.Parse(rest[position], System.Globalization.CultureInfo.InvariantCulture) : fallback;

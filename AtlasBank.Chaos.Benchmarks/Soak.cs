@@ -23,14 +23,15 @@ public static class Soak
     private const int Accounts = 500;
     private const int MaxInFlight = 64;
 
-    /// <param name="maxComparisons">
-    /// <c>Shadow:MaxIndexedComparisons</c> for the run: small enough that the bound is reached early, so the run shows
-    /// the plateau rather than the fill-up (production's 100 000 takes hours at this rate).
+    /// <param name="shadowBound">
+    /// <c>Shadow:MaxIndexedComparisons</c> and <c>Shadow:MaxStreamLength</c> for the run: small enough that both bounds
+    /// are reached within minutes, so the run shows the plateau rather than the fill-up (production's 100 000 each
+    /// take over an hour at this rate).
     /// </param>
-    public static async Task<int> RunAsync(TimeSpan duration, int readsPerSecond, int transfersPerSecond, int maxComparisons, TimeSpan sampleEvery)
+    public static async Task<int> RunAsync(TimeSpan duration, int readsPerSecond, int transfersPerSecond, int shadowBound, TimeSpan sampleEvery)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AtlasBank_Chaos_AppHost>(
-            ["--Infra:Mode=processes", "--Shadow:Rate=0.05", $"--Shadow:MaxIndexedComparisons={maxComparisons}", $"--Parameters:chaos-api-key={ApiKey}"],
+            ["--Infra:Mode=processes", "--Shadow:Rate=0.05", $"--Shadow:MaxIndexedComparisons={shadowBound}", $"--Shadow:MaxStreamLength={shadowBound}", $"--Parameters:chaos-api-key={ApiKey}"],
             (options, _) => options.DisableDashboard = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
             .AddFilter("AtlasBank.Chaos.AppHost.Resources", LogLevel.Warning).AddFilter("Aspire.Hosting", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning).AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
@@ -49,10 +50,10 @@ public static class Soak
         var accounts = await CreateAccountsAsync(ledger);
         var pids = Processes.ToDictionary(name => name, name => ProcessId(app, name));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Soak: {duration.TotalMinutes:0} min, {readsPerSecond} reads/s of {Accounts} accounts at shadow rate 5 %, {transfersPerSecond} keyed transfers/s, Shadow:MaxIndexedComparisons={maxComparisons}."));
+            $"Soak: {duration.TotalMinutes:0} min, {readsPerSecond} reads/s of {Accounts} accounts at shadow rate 5 %, {transfersPerSecond} keyed transfers/s, Shadow:MaxIndexedComparisons and MaxStreamLength={shadowBound}."));
         Console.WriteLine("PSS in MiB (each process with its children, shared pages split among them); Redis used_memory in MiB.");
-        Console.WriteLine($"| minute | redis used_memory | keys | comparisons kept | compared | {string.Join(" | ", Processes)} | requests ok | errors | shed |");
-        Console.WriteLine($"|---:|---:|---:|---:|---:|{string.Concat(Processes.Select(_ => "---:|"))}---:|---:|---:|");
+        Console.WriteLine($"| minute | redis used_memory | keys | stream | comparisons kept | compared | {string.Join(" | ", Processes)} | requests ok | errors | shed |");
+        Console.WriteLine($"|---:|---:|---:|---:|---:|---:|{string.Concat(Processes.Select(_ => "---:|"))}---:|---:|---:|");
 
         var load = new LoadCounters();
         using var stop = new CancellationTokenSource(duration);
@@ -179,10 +180,10 @@ public static class Soak
         return ledger.SendAsync(request);
     }
 
-    private sealed record Sample(TimeSpan At, double RedisMiB, long Keys, long Comparisons, long Compared, IReadOnlyDictionary<string, double> PssMiB, long Ok, long Errors, long Shed)
+    private sealed record Sample(TimeSpan At, double RedisMiB, long Keys, long Stream, long Comparisons, long Compared, IReadOnlyDictionary<string, double> PssMiB, long Ok, long Errors, long Shed)
     {
         public string Row(IEnumerable<string> processes) => string.Create(CultureInfo.InvariantCulture,
-            $"| {At.TotalMinutes:0.0} | {RedisMiB:0.0} | {Keys} | {Comparisons} | {Compared} | {string.Join(" | ", processes.Select(name => PssMiB[name].ToString("0.0", CultureInfo.InvariantCulture)))} | {Ok} | {Errors} | {Shed} |");
+            $"| {At.TotalMinutes:0.0} | {RedisMiB:0.0} | {Keys} | {Stream} | {Comparisons} | {Compared} | {string.Join(" | ", processes.Select(name => PssMiB[name].ToString("0.0", CultureInfo.InvariantCulture)))} | {Ok} | {Errors} | {Shed} |");
     }
 
     private static async Task<Sample> SampleAsync(TimeSpan at, ConnectionMultiplexer redis, HttpClient agent, Dictionary<string, int> pids, LoadCounters load)
@@ -190,10 +191,11 @@ public static class Soak
         var server = redis.GetServers()[0];
         var memory = (await server.InfoAsync("memory")).SelectMany(group => group).First(entry => entry.Key == "used_memory").Value;
         var keys = await server.DatabaseSizeAsync();
+        var stream = await redis.GetDatabase().StreamLengthAsync("shadow:samples");
         var comparisons = await redis.GetDatabase().SortedSetLengthAsync("shadow:comparisons");
         var compared = (await agent.GetFromJsonAsync<JsonElement>("/shadow/stats")).GetProperty("ProcessedByThisReplica").GetInt64();
         var rss = pids.ToDictionary(pair => pair.Key, pair => ProportionalMiB(pair.Value));
-        return new Sample(at, long.Parse(memory, CultureInfo.InvariantCulture) / 1048576.0, keys, comparisons, compared, rss,
+        return new Sample(at, long.Parse(memory, CultureInfo.InvariantCulture) / 1048576.0, keys, stream, comparisons, compared, rss,
             Interlocked.Read(ref load.Ok), Interlocked.Read(ref load.Errors), Interlocked.Read(ref load.Shed));
     }
 
