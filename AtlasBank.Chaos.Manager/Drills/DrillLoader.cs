@@ -112,7 +112,7 @@ public static partial class DrillLoader
             return (path, "The field appears more than once.");
         }
 
-        return ex is JsonException { InnerException: null } && ex.Message.Contains("could not be converted", StringComparison.Ordinal)
+        return ex.Message.Contains("could not be converted", StringComparison.Ordinal)
             ? (path, "A value of the wrong type for this field.")
             : (path, $"Not valid JSON here: {FirstSentence(ex.Message)}");
     }
