@@ -1,4 +1,5 @@
 using System.Text;
+using AtlasBank.Chaos.Contracts.Ledger;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
