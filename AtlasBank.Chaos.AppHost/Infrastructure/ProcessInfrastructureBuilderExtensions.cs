@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using AtlasBank.Chaos.AppHost.Databases;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -189,7 +190,12 @@ public static class ProcessInfrastructureBuilderExtensions
                     await create.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
+        }
 
+        // Roles, tables and grants before the databases turn Running: whatever waits for them finds them ready.
+        await PostgresProvisioning.RunAsync(server, server.AdminConnectionString, services, cancellationToken);
+        foreach (var database in server.Databases)
+        {
             await notifications.PublishUpdateAsync(database, snapshot => snapshot with
             {
                 State = KnownResourceStates.Running,

@@ -12,16 +12,11 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, TimeProvider timePro
 {
     private const long ChainLock = 0x4155444954_0001; // "AUDIT" + 1
 
-    public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    /// <summary>Whether the audit table, which the AppHost provisions (the manager's role may not create it), answers.</summary>
+    public async Task CheckTableAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({ChainLock}); {AuditSchema.Create}", connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand($"SELECT 1 FROM {AuditSchema.TableName} LIMIT 1");
+        await command.ExecuteScalarAsync(cancellationToken);
     }
 
     /// <summary>
