@@ -18,6 +18,7 @@ public static partial class PostgresProvisioning
         var context = new PostgresProvisioningContext(server, adminConnectionString, services, cancellationToken);
         try
         {
+            await CloseMaintenanceDatabasesAsync(context);
             foreach (var step in server.Annotations.OfType<PostgresProvisioningAnnotation>())
             {
                 await step.Provision(context);
@@ -44,6 +45,16 @@ public static partial class PostgresProvisioning
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL lets every role connect to <c>postgres</c> and <c>template1</c>; a service login has nothing to do
+    /// there, so only the superuser may.
+    /// </summary>
+    private static async Task CloseMaintenanceDatabasesAsync(PostgresProvisioningContext context)
+    {
+        await using var admin = await context.OpenAsync("postgres");
+        await PostgresRoles.ExecuteAsync(admin, "REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC", context.CancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Provisioned roles, tables and grants on {Server} ({Roles} service logins ready).")]

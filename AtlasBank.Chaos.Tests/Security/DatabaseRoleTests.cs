@@ -158,6 +158,27 @@ public sealed class DatabaseRoleTests(AtlasAppFixture fixture)
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
     }
 
+    [Theory]
+    [InlineData("ledgerapi", "ledgerdb")]
+    [InlineData("ledgerapi-dr", "ledgerdb")]
+    [InlineData("ledgerapi-dr", "ledgerdb-publisher")]
+    [InlineData("chaos-manager", "chaosdb")]
+    public async Task AServiceLoginReachesItsOwnDatabaseAndNoOther(string service, string connectionName)
+    {
+        var credentials = new NpgsqlConnectionStringBuilder(await OfAsync(fixture, service, connectionName));
+        await using (var own = await OpenAsync(credentials.ConnectionString))
+        {
+            Assert.Equal(false, await ScalarAsync(own, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+        }
+
+        foreach (var other in new[] { "postgres", "template1" })
+        {
+            credentials.Database = other;
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => OpenAsync(credentials.ConnectionString));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
+    }
+
     /// <summary>Counts and an MD5 over every ledger row, as the superuser sees them.</summary>
     private static async Task<string> LedgerFingerprintAsync(NpgsqlConnection admin) =>
         (string)(await ScalarAsync(admin, """

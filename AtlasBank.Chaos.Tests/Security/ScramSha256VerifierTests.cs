@@ -14,7 +14,7 @@ public sealed class ScramSha256VerifierTests(AtlasAppFixture fixture)
         var role = $"scram_probe_{Guid.NewGuid():N}";
         var password = $"pencil-{Guid.NewGuid():N}";
         await using var admin = await OpenAdminAsync(fixture, "ledgerdb");
-        await ExecuteAsync(admin, $"CREATE ROLE {role} LOGIN PASSWORD '{ScramSha256Verifier.Compute(password)}'");
+        await ExecuteAsync(admin, $"CREATE ROLE {role} LOGIN PASSWORD '{ScramSha256Verifier.Compute(password)}'; GRANT CONNECT ON DATABASE postgres TO {role}");
         try
         {
             var server = new NpgsqlConnectionStringBuilder(await fixture.App.GetConnectionStringAsync("ledgerdb")) { Database = "postgres" };
@@ -28,7 +28,7 @@ public sealed class ScramSha256VerifierTests(AtlasAppFixture fixture)
         }
         finally
         {
-            await ExecuteAsync(admin, $"DROP ROLE {role}");
+            await ExecuteAsync(admin, $"DROP OWNED BY {role}; DROP ROLE {role}");
         }
     }
 
