@@ -93,7 +93,8 @@ internal static partial class LedgerProvisioning
                 case string existing when existing == connectionInfo:
                     return;
                 case string:
-                    // A restarted primary on another address: follow it, keep the slot and what was replicated.
+                    // Made for another address or login (an older provisioning): point it at the primary as it is
+                    // now, keeping its slot and what it has replicated.
                     await PostgresRoles.ExecuteAsync(admin,
                         $"ALTER SUBSCRIPTION {LedgerReplication.SubscriptionName} CONNECTION {PostgresRoles.Literal(connectionInfo)}", cancellationToken);
                     return;

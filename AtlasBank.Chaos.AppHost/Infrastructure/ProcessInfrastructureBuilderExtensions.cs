@@ -42,8 +42,7 @@ public static class ProcessInfrastructureBuilderExtensions
     {
         var command = RunsAsRoot ? "setpriv" : binaries.Postgres;
         // Named as Aspire's container resource names it, so the operator sets (or reads) it the same way in both modes.
-        var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password");
-        builder.AddResource(password);
+        var password = builder.AddPassword(name);
         var resource = new ProcessPostgresServerResource(name, command, run.Subdirectory(name), FreeLoopbackPort(), password, binaries);
 
         var arguments = new List<string>();
