@@ -1,6 +1,7 @@
 using AtlasBank.Chaos.AppHost;
 using AtlasBank.Chaos.AppHost.Databases;
 using AtlasBank.Chaos.AppHost.Infrastructure;
+using AtlasBank.Chaos.AppHost.RedisAcl;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -8,12 +9,14 @@ var builder = DistributedApplication.CreateBuilder(args);
 var data = await builder.AddDataServicesAsync();
 // Each service logs in as its own least-privilege role; the AppHost provisions roles, tables and replication.
 var logins = builder.AddDatabaseLogins(data);
+// Least privilege in Redis: each service logs in as its role's ACL user (the `redis` resource stays the admin's).
+var redisUsers = builder.AddRedisUsers(data.Redis);
 
 var ledgerApi = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi")
     .WithEnvironment("Ledger__Role", "primary")
     .WithReference(logins.LedgerApp, InfrastructureBuilderExtensions.LedgerDatabaseName).WaitFor(logins.LedgerApp)
     // No WaitFor: the ledger serves without Redis (no chaos, shadow samples dropped and counted), so it must not wait on it.
-    .WithReference(data.Redis)
+    .WithRedisUser(redisUsers.Ledger)
     // Shadow traffic: the primary samples Shadow:Rate of its reads into Redis; the agent replays them on DR.
     .WithShadowSettings()
     .WithHttpHealthCheck("/health");
@@ -30,18 +33,21 @@ var ledgerApiDr = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi-dr"
 
 // One admin key (a secret parameter) and any further keys, for every service that takes them.
 var chaosApiKey = builder.AddChaosApiKey();
+// The audit chain's HMAC key (a secret parameter): the manager's alone, never stored in chaosdb.
+var chaosAuditKey = builder.AddChaosAuditKey();
 
 builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
-    .WithReference(data.Redis).WaitFor(data.Redis)
+    .WithRedisUser(redisUsers.Manager).WaitFor(data.Redis)
     .WithReference(logins.ChaosManager, InfrastructureBuilderExtensions.ChaosDatabaseName).WaitFor(logins.ChaosManager)
     .WithReference(ledgerApi)
     .WithReference(ledgerApiDr)
     .WithChaosApiKeys(chaosApiKey)
     .WithChaosManagerSettings(chaosApiKey)
+    .WithChaosAuditKey(chaosAuditKey)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")
-    .WithReference(data.Redis).WaitFor(data.Redis)
+    .WithRedisUser(redisUsers.Agent).WaitFor(data.Redis)
     .WithReference(ledgerApi).WaitFor(ledgerApi)
     .WithReference(ledgerApiDr).WaitFor(ledgerApiDr)
     .WithEnvironment("SHADOW_SRC", ledgerApi.Resource.Name)

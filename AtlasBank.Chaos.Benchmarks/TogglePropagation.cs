@@ -37,7 +37,7 @@ public static class TogglePropagation
         var service = Host.CreateApplicationBuilder();
         service.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = await app.GetConnectionStringAsync("redis"),
+            ["ConnectionStrings:redis"] = await app.GetConnectionStringAsync("redis-service"), // a service's Redis user, as in production
             ["services:ledgerapi:http:0"] = app.GetEndpoint("ledgerapi", "http").ToString(),
         });
         service.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -4,6 +4,7 @@ using AtlasBank.Chaos.Manager.Infrastructure;
 using AtlasBank.Chaos.Manager.Safety;
 using AtlasBank.Chaos.Manager.Security;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
 
@@ -41,7 +42,13 @@ public static class ChaosManagerServiceExtensions
 
         builder.Services.AddChaosSecurity();
         builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuditOptions>, AuditKeyValidator>();
+        builder.Services.AddSingleton<AuditMac>();
+        builder.Services.AddSingleton<AuditChainHead>();
         builder.Services.AddSingleton<AuditStore>();
+        builder.Services.AddSingleton<IAuditHeadReader>(provider => provider.GetRequiredService<AuditStore>());
+        builder.Services.AddSingleton<IAuditAnchorLog, AuditAnchorStore>();
+        builder.Services.AddHostedService<AuditAnchorer>();
         builder.Services.AddSingleton<AuditSpool>();
         builder.Services.AddSingleton<AuditSpoolDrainer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<AuditSpoolDrainer>());

@@ -26,6 +26,10 @@ public sealed class AtlasAppFixture : IAsyncLifetime
     public const string LimitedKey = "limited-test-key-2f8a6d4c0e";
     public const string StopperKey = "stopper-test-key-9b3e1f7a5c";
 
+    /// <summary>The audit chain's HMAC key (hex), so tests can recompute MACs as an SRE would.</summary>
+    public const string AuditKey = "5f1c9a7e3b2d4c6a8e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f";
+    public static readonly TimeSpan AuditAnchorInterval = TimeSpan.FromSeconds(2);
+
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
@@ -67,6 +71,9 @@ public sealed class AtlasAppFixture : IAsyncLifetime
                 // Denials without a valid key are audited in aggregate; a short window keeps the suite fast.
                 $"--ChaosManager:DenialAudit:Window={DenialAuditWindow}",
                 "--ChaosManager:AutoDisable:CheckInterval=00:00:01",
+                // A known audit key, and the chain head anchored every 2 s (not every minute) whatever else happens.
+                $"--Parameters:chaos-audit-key={AuditKey}",
+                $"--ChaosManager:Audit:AnchorInterval={AuditAnchorInterval}",
                 // A target that refuses connections at once, for the unreachable-target tests (appsettings holds entry 0).
                 "--ChaosManager:AllowedTargetHosts:1=localhost",
                 .. DatabasePasswords.Arguments,

@@ -30,8 +30,10 @@ public sealed class ShadowStore(IConnectionMultiplexer redis, IOptions<ShadowOpt
             // Trimmed on write, by age and by count: the indexes never outgrow what they point at.
             _ = transaction.SortedSetAddAsync(index, comparison.Id, score);
             _ = transaction.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, (comparison.ComparedAt - ttl).ToUnixTimeMilliseconds());
-            _ = transaction.SortedSetRemoveRangeByRankAsync(index, 0, -(options.Value.MaxIndexedComparisons + 1));
         }
+
+        _ = transaction.SortedSetRemoveRangeByRankAsync(Keys.ComparisonIndexOf(comparison.Verdict), 0, -(options.Value.MaxIndexedComparisons + 1));
+        var indexed = transaction.SortedSetLengthAsync(Keys.ComparisonIndex);
 
         _ = transaction.HashIncrementAsync(bucket, comparison.Verdict);
         if (comparison.PrimarySelfDisagreed is { } disagreed)
@@ -42,6 +44,29 @@ public sealed class ShadowStore(IConnectionMultiplexer redis, IOptions<ShadowOpt
 
         _ = transaction.KeyExpireAsync(bucket, ttl + TimeSpan.FromHours(1));
         await transaction.ExecuteAsync();
+
+        if (await indexed - options.Value.MaxIndexedComparisons is var overflow and > 0)
+        {
+            await EvictOldestAsync(overflow);
+        }
+    }
+
+    /// <summary>
+    /// Comparisons beyond the count bound go with their index entries, not only at their TTL: at a steady sample rate
+    /// a day of them would otherwise fill Redis. Idempotent, so racing agents may both evict the same ones.
+    /// </summary>
+    private async Task EvictOldestAsync(long count)
+    {
+        var oldest = await Database.SortedSetRangeByRankAsync(Keys.ComparisonIndex, 0, count - 1);
+        if (oldest.Length == 0)
+        {
+            return;
+        }
+
+        var eviction = Database.CreateTransaction();
+        _ = eviction.KeyDeleteAsync([.. oldest.Select(id => (RedisKey)Keys.Comparison(id!))]);
+        _ = eviction.SortedSetRemoveAsync(Keys.ComparisonIndex, oldest);
+        await eviction.ExecuteAsync();
     }
 
     public async Task<ShadowComparison?> GetAsync(string id)

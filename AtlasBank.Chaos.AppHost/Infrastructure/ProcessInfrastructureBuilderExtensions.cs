@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using AtlasBank.Chaos.AppHost.Databases;
+using AtlasBank.Chaos.AppHost.RedisAcl;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -119,6 +120,8 @@ public static class ProcessInfrastructureBuilderExtensions
             // Chaos state must survive a Redis restart within a run.
             "appendonly yes",
             "daemonize no",
+            // One ACL user per role (RedisAclUsers), passwords as their SHA-256.
+            .. await RedisAclConfig.UserDirectivesAsync(redis, cancellationToken),
         ];
         await File.WriteAllLinesAsync(redis.ConfigFile, lines, cancellationToken);
         UnixPermissions.Set(redis.ConfigFile, UnixPermissions.OwnerOnly);

@@ -31,4 +31,18 @@ public sealed class AuditOptions
     /// <summary>How often the spool is drained when nothing signals it (another replica's entries, a database that came back).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan SpoolDrainInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The HMAC-SHA256 key of the chain and its anchors, as hex (at least <see cref="AuditKey.MinimumBytes"/> bytes):
+    /// held outside the database, so database rights alone cannot rewrite a row and make it verify. Required.
+    /// </summary>
+    public string? Key { get; set; }
+
+    /// <summary>Longest time between two anchors of the chain head, appends or not (one replica anchors on the interval).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan AnchorInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many anchors Redis keeps (the newest by row id); the log keeps every one.</summary>
+    [Range(10, 1_000_000)]
+    public int AnchorHistory { get; set; } = 10_000;
 }

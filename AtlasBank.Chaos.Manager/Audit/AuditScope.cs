@@ -3,7 +3,7 @@ using Npgsql;
 namespace AtlasBank.Chaos.Manager.Audit;
 
 /// <summary>The audit chain held (locked) for one transaction's appends.</summary>
-public sealed class AuditScope(NpgsqlConnection connection, NpgsqlTransaction transaction, TimeProvider timeProvider) : IAsyncDisposable
+public sealed class AuditScope(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditMac mac, TimeProvider timeProvider) : IAsyncDisposable
 {
     /// <summary>Whether the row is in the chain already (chained, then the spool could not be trimmed; or chained directly before it was spooled).</summary>
     public async Task<bool> ContainsRowAsync(string rowKey, CancellationToken cancellationToken)
@@ -32,11 +32,12 @@ public sealed class AuditScope(NpgsqlConnection connection, NpgsqlTransaction tr
         var chainedAt = AuditEntry.ToStoredPrecision(timeProvider.GetUtcNow());
         var at = happenedAt is { } happened ? AuditEntry.ToStoredPrecision(happened) : chainedAt;
         var id = lastId + 1;
-        var hash = AuditEntry.ComputeHash(previousHash, id, at, record.KeyId, record.Role, record.Operation, record.Service,
-            record.RequestBody, record.SourceAddress, record.Outcome, record.StatusCode, record.Detail, chainedAt, rowKey, record.RequestCount);
+        var entry = new AuditEntry(id, at, record.KeyId, record.Role, record.Operation, record.Service, record.RequestBody, record.SourceAddress,
+            record.Outcome, record.StatusCode, record.Detail, previousHash, string.Empty, chainedAt, rowKey, record.RequestCount, AuditChainVersion.Keyed);
+        entry = entry with { Hash = mac.Row(entry) };
         await using var insert = new NpgsqlCommand(
-            $"INSERT INTO chaos_audit ({AuditStore.Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)", connection, transaction);
-        foreach (var value in new object?[] { id, at, record.KeyId, record.Role, record.Operation, record.Service, record.RequestBody, record.SourceAddress, record.Outcome, record.StatusCode, record.Detail, previousHash, hash, chainedAt, rowKey, record.RequestCount })
+            $"INSERT INTO chaos_audit ({AuditStore.Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)", connection, transaction);
+        foreach (var value in new object?[] { id, at, entry.KeyId, entry.Role, entry.Operation, entry.Service, entry.RequestBody, entry.SourceAddress, entry.Outcome, entry.StatusCode, entry.Detail, previousHash, entry.Hash, chainedAt, rowKey, entry.RequestCount, entry.ChainVersion })
         {
             insert.Parameters.Add(new() { Value = value ?? DBNull.Value, NpgsqlDbType = value switch
             {
@@ -48,8 +49,7 @@ public sealed class AuditScope(NpgsqlConnection connection, NpgsqlTransaction tr
         }
 
         await insert.ExecuteNonQueryAsync(cancellationToken);
-        return new AuditEntry(id, at, record.KeyId, record.Role, record.Operation, record.Service, record.RequestBody, record.SourceAddress,
-            record.Outcome, record.StatusCode, record.Detail, previousHash, hash, chainedAt, rowKey, record.RequestCount);
+        return entry;
     }
 
     public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);

@@ -6,11 +6,13 @@ namespace AtlasBank.Chaos.Manager.Audit;
 
 /// <summary>
 /// The audit trail in PostgreSQL (<c>chaosdb</c>): append-only (a trigger refuses UPDATE and DELETE) and
-/// tamper-evident (each row's hash covers the previous row's hash). Appends are serialised by an advisory lock.
+/// tamper-evident (each row's HMAC covers the previous row's MAC). Appends are serialised by an advisory lock;
+/// each committed row is handed to the <see cref="AuditAnchorer"/> as the new head.
 /// </summary>
-public sealed class AuditStore(NpgsqlDataSource dataSource, TimeProvider timeProvider)
+public sealed class AuditStore(NpgsqlDataSource dataSource, AuditMac mac, AuditChainHead head, TimeProvider timeProvider) : IAuditHeadReader
 {
-    private const long ChainLock = 0x4155444954_0001; // "AUDIT" + 1
+    /// <summary>The advisory lock that serialises appends (held by whoever extends the chain).</summary>
+    internal const long ChainLock = 0x4155444954_0001; // "AUDIT" + 1
 
     /// <summary>Whether the audit table, which the AppHost provisions (the manager's role may not create it), answers.</summary>
     public async Task CheckTableAsync(CancellationToken cancellationToken)
@@ -34,7 +36,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, TimeProvider timePro
                 await chainLock.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            return new AuditScope(connection, transaction, timeProvider);
+            return new AuditScope(connection, transaction, mac, timeProvider);
         }
         catch
         {
@@ -55,8 +57,9 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, TimeProvider timePro
             return false;
         }
 
-        await scope.AppendAsync(record, cancellationToken, happenedAt, rowKey);
+        var entry = await scope.AppendAsync(record, cancellationToken, happenedAt, rowKey);
         await scope.CommitAsync(cancellationToken);
+        head.Chained(entry.Id, entry.Hash);
         return true;
     }
 
@@ -67,8 +70,9 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, TimeProvider timePro
     public async Task AppendAsync(AuditRecord record, DateTimeOffset happenedAt, string rowKey, CancellationToken cancellationToken)
     {
         await using var scope = await BeginAsync(cancellationToken);
-        await scope.AppendAsync(record, cancellationToken, happenedAt, rowKey);
+        var entry = await scope.AppendAsync(record, cancellationToken, happenedAt, rowKey);
         await scope.CommitAsync(cancellationToken);
+        head.Chained(entry.Id, entry.Hash);
     }
 
     /// <summary>Whether a row could be chained now: a connection and a trivial query, within the configured timeouts.</summary>
@@ -125,50 +129,42 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, TimeProvider timePro
         return new AuditPage(query.Page, query.PageSize, total, entries);
     }
 
-    /// <summary>Walks the whole chain in order; reports the first row whose hash or link is wrong.</summary>
-    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Walks the whole chain in order against the row MACs and <paramref name="anchors"/> (read before this call:
+    /// each names a row committed before it was written, so this snapshot holds every row they name).
+    /// </summary>
+    public async Task<AuditVerification> VerifyAsync(IEnumerable<AuditAnchor> anchors, CancellationToken cancellationToken)
     {
+        var walk = new AuditChainWalk(mac, anchors);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         await using var command = new NpgsqlCommand($"SELECT {Columns} FROM chaos_audit ORDER BY id", connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var previous = AuditEntry.GenesisHash;
-        var expectedId = 1L;
-        long checkedRows = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
-            var entry = Read(reader);
-            checkedRows++;
-            if (entry.Id != expectedId)
-            {
-                return new AuditVerification(false, checkedRows, entry.Id, $"Row {expectedId} is missing: ids must be consecutive.");
-            }
-
-            if (entry.PreviousHash != previous)
-            {
-                return new AuditVerification(false, checkedRows, entry.Id, "Its previous_hash does not match the row before it.");
-            }
-
-            if (!entry.HashIsValid())
-            {
-                return new AuditVerification(false, checkedRows, entry.Id, "Its contents do not match its hash: the row was altered.");
-            }
-
-            previous = entry.Hash;
-            expectedId++;
+            walk.Add(Read(reader));
         }
 
-        return new AuditVerification(true, checkedRows, null, null);
+        return walk.Result();
     }
 
-    internal const string Columns = "id, at, key_id, role, operation, service, request_body, source_address, outcome, status_code, detail, previous_hash, hash, chained_at, row_key, request_count";
+    /// <summary>The newest row as the table holds it now; null while the table is empty.</summary>
+    public async Task<AuditEntry?> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM chaos_audit ORDER BY id DESC LIMIT 1", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    internal const string Columns = "id, at, key_id, role, operation, service, request_body, source_address, outcome, status_code, detail, previous_hash, hash, chained_at, row_key, request_count, chain_version";
 
     internal static AuditEntry Read(NpgsqlDataReader reader)
     {
         string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
         return new AuditEntry(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), Text(2), Text(3), reader.GetString(4), Text(5), Text(6),
             Text(7), reader.GetString(8), reader.GetInt32(9), Text(10), reader.GetString(11), reader.GetString(12),
-            reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13), Text(14), reader.GetInt32(15));
+            reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13), Text(14), reader.GetInt32(15), reader.GetInt32(16));
     }
 
     private static NpgsqlBatchCommand Filtered(string sql, AuditQuery query, params object[] extra)

@@ -47,6 +47,10 @@ public sealed class ManifestTests : IDisposable
             Assert.True(password.GetProperty("secret").GetBoolean());
             Assert.True(password.GetProperty("default").TryGetProperty("generate", out _), $"{login}-password is generated when unset");
         }
+
+        // The audit key is a secret input the deployer supplies, handed to the manager alone.
+        Assert.True(resources.GetProperty("chaos-audit-key").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+        Assert.Equal("{chaos-audit-key.value}", resources.GetProperty("chaos-manager").GetProperty("env").GetProperty("ChaosManager__Audit__Key").GetString());
     }
 
     private static async Task<(int ExitCode, string Log)> PublishManifestAsync(string manifestPath)

@@ -10,7 +10,7 @@ namespace AtlasBank.Chaos.Tests.Chaos;
 
 /// <summary>
 /// Another process's view: a host in the test process built with our ServiceDefaults, connected to the app's
-/// Redis, calling <c>http://ledgerapi</c> through service discovery, as any AtlasBank service would.
+/// Redis as the services' ACL user, calling <c>http://ledgerapi</c> through service discovery, as any AtlasBank service would.
 /// </summary>
 public sealed class ServiceDefaultsClientHost : IAsyncDisposable
 {
@@ -39,7 +39,8 @@ public sealed class ServiceDefaultsClientHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = await fixture.App.GetConnectionStringAsync("redis"),
+            // A service's Redis user, not the admin: this host stands for any service with our ServiceDefaults.
+            ["ConnectionStrings:redis"] = await fixture.App.GetConnectionStringAsync("redis-service"),
             ["services:ledgerapi:http:0"] = fixture.App.GetEndpoint("ledgerapi", "http").ToString(),
             ["Chaos:ResyncInterval"] = resyncInterval.ToString("c", CultureInfo.InvariantCulture),
             ["Chaos:Enabled"] = chaosEnabled ? "true" : "false",

@@ -10,7 +10,7 @@ namespace AtlasBank.Chaos.Tests.Shadow;
 public sealed class ShadowIndexBoundsTests(AtlasAppFixture fixture)
 {
     [Fact]
-    public async Task EachWriteTrimsTheIndexesToTheNewestAllowedAndDropsThoseOlderThanTheTtl()
+    public async Task EachWriteTrimsTheIndexesAndComparisonsToTheNewestAllowedAndDropsThoseOlderThanTheTtl()
     {
         var options = new ShadowOptions { KeyPrefix = $"bounds-{Guid.NewGuid():N}:", MaxIndexedComparisons = 10, ComparisonTtl = TimeSpan.FromHours(1) };
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.App.GetConnectionStringAsync("redis") ?? "");
@@ -28,6 +28,11 @@ public sealed class ShadowIndexBoundsTests(AtlasAppFixture fixture)
             var kept = (await redis.GetDatabase().SortedSetRangeByRankAsync(keys.ComparisonIndex)).Select(id => id.ToString()).ToArray();
             Assert.Equal([.. Enumerable.Range(5, 10).Select(i => $"c{i:00}")], kept);
             Assert.Equal(10, await redis.GetDatabase().SortedSetLengthAsync(keys.ComparisonIndexOf(Verdicts.Match)));
+            // The evicted comparisons themselves are gone, not left to their 1 h TTL.
+            foreach (var i in Enumerable.Range(0, 15))
+            {
+                Assert.Equal(i >= 5, await redis.GetDatabase().KeyExistsAsync(keys.Comparison($"c{i:00}")));
+            }
         }
         finally
         {

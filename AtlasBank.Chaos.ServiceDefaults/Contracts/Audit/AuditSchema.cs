@@ -27,6 +27,7 @@ public static class AuditSchema
         ALTER TABLE chaos_audit ADD COLUMN IF NOT EXISTS chained_at timestamptz;
         ALTER TABLE chaos_audit ADD COLUMN IF NOT EXISTS row_key text;
         ALTER TABLE chaos_audit ADD COLUMN IF NOT EXISTS request_count int NOT NULL DEFAULT 1;
+        ALTER TABLE chaos_audit ADD COLUMN IF NOT EXISTS chain_version int NOT NULL DEFAULT 1;
         CREATE UNIQUE INDEX IF NOT EXISTS chaos_audit_row_keyx ON chaos_audit (row_key);
         CREATE INDEX IF NOT EXISTS chaos_audit_at_idx ON chaos_audit (at);
         CREATE INDEX IF NOT EXISTS chaos_audit_service_idx ON chaos_audit (service, id);

@@ -25,6 +25,12 @@ public static class ChaosRedisKeys
     /// </summary>
     public const string AuditSpool = Prefix + "audit:spool";
 
+    /// <summary>
+    /// Sorted set of audit chain anchors (JSON, each MACed under the audit key), scored by the row id they name:
+    /// the chain head as it was, kept outside the audit table so truncating the table shows.
+    /// </summary>
+    public const string AuditAnchors = Prefix + "audit:anchors";
+
     /// <summary>Set of services that have statistics.</summary>
     public const string StatsIndex = Prefix + "stats:index";
 

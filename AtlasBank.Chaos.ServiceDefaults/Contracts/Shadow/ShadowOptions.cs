@@ -94,7 +94,10 @@ public sealed class ShadowOptions
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan ComparisonTtl { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Newest comparisons each index keeps (besides dropping those older than <see cref="ComparisonTtl"/>), trimmed on every write.</summary>
+    /// <summary>
+    /// Newest comparisons kept, index entries and documents alike (besides dropping those older than
+    /// <see cref="ComparisonTtl"/>), trimmed on every write: Redis holds at most this many, whatever the sample rate.
+    /// </summary>
     [Range(10, 10_000_000)]
     public int MaxIndexedComparisons { get; set; } = 100_000;
 
