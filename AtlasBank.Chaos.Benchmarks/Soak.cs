@@ -201,8 +201,8 @@ public static class Soak
 
     private static void PrintSummary(List<Sample> samples)
     {
-        // Start of the curve: the first sample after two minutes (JIT, pools and the comparison bound filled).
-        var start = samples.FirstOrDefault(sample => sample.At >= TimeSpan.FromMinutes(2)) ?? samples[0];
+        // Start of the curve: the first sample after five minutes (JIT done, pools grown, the shadow bounds reached).
+        var start = samples.FirstOrDefault(sample => sample.At >= TimeSpan.FromMinutes(5)) ?? samples[0];
         var end = samples[^1];
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Curve from minute {start.At.TotalMinutes:0.0} to minute {end.At.TotalMinutes:0.0}:"));

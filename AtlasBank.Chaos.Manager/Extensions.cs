@@ -1,5 +1,6 @@
 using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Chaos;
+using AtlasBank.Chaos.Manager.Drills;
 using AtlasBank.Chaos.Manager.Infrastructure;
 using AtlasBank.Chaos.Manager.Safety;
 using AtlasBank.Chaos.Manager.Security;
@@ -58,6 +59,7 @@ public static class ChaosManagerServiceExtensions
         builder.Services.AddSingleton<AuditInitializer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<AuditInitializer>());
         builder.Services.AddHealthChecks().AddCheck<AuditInitializer>("audit-ready");
+        builder.Services.AddDrillDefinitions();
         builder.Services.AddOptions<AutoDisableOptions>().BindConfiguration(AutoDisableOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<AutoDisableMonitor>();
 
@@ -82,6 +84,11 @@ public static class ChaosManagerServiceExtensions
         chaos.MapChaosApi();
         chaos.MapSafetyApi();
         chaos.MapAuditApi();
+        // Drills read and, later, run chaos: the same keys, roles and audit as /chaos.
+        app.MapGroup("/drills").WithTags("Drills")
+            .RequireAuthorization()
+            .AddEndpointFilter<AuditFilter>()
+            .MapDrillsApi();
         app.MapPrometheusScrapingEndpoint();
         return app;
     }

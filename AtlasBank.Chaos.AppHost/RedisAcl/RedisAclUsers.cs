@@ -65,11 +65,13 @@ public static class RedisAclUsers
                 "-@dangerous", "-@admin", "-@scripting",
                 "+info|server", "+info|replication", "+acl|whoami",
             ]),
-            // chaos-agent. Consumes the primary's samples and owns the comparisons, windows, drift reports and its validation lock.
+            // chaos-agent. Consumes the primary's samples and owns the comparisons (evicting the oldest beyond the bound), windows, drift reports and its validation lock.
             new(Agent,
             [
                 .. ClientBasics, .. ChaosClient, "+multi", "+exec",
-                $"(~{shadow}* +xgroup|create +xautoclaim +xreadgroup +xack +set +setex +psetex +get +mget +zadd +zrange +zrevrange +zremrangebyscore +zremrangebyrank +hincrby +hgetall +expire +pexpire)",
+                $"(~{shadow}* +xgroup|create +xautoclaim +xreadgroup +xack +set +setex +psetex +get +mget +zadd +zrange +zrevrange +zremrangebyscore +zremrangebyrank +zcard +zrem +hincrby +hgetall +expire +pexpire)",
+                // Comparisons beyond the count bound are evicted with their index entries; no other shadow key may go.
+                $"(~{shadow}comparison:* +unlink)",
             ]),
             // ledgerapi, the primary ledger: a service that also appends its samples to the stream and counts the ones it dropped.
             new(Ledger,

@@ -88,27 +88,7 @@ public static class ChaosApi
 
         var items = body.Value!;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (items.Length == 0 || items.Length > services.Options.MaxBulkItems)
-        {
-            errors["body"] = [$"Send 1 to {services.Options.MaxBulkItems} experiments."];
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < items.Length; i++)
-        {
-            if (items[i] is null)
-            {
-                errors[$"[{i}]"] = ["An experiment object is required."];
-                continue;
-            }
-
-            ChaosRequestValidator.Validate(items[i], services.Options, services.Targets, errors, $"[{i}].");
-            if (ChaosRequestValidator.NormalizeServiceName(items[i].Service) is { } name && !seen.Add(name))
-            {
-                errors[$"[{i}].Service"] = [$"'{name}' appears more than once in this request."];
-            }
-        }
-
+        ChaosRequestValidator.ValidateBulk(items, services.Options, services.Targets, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

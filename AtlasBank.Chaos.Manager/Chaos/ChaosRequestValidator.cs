@@ -78,6 +78,35 @@ public static partial class ChaosRequestValidator
         }
     }
 
+    /// <summary>
+    /// Checks a bulk-enable body: 1 to <c>MaxBulkItems</c> experiments, each valid, no service twice. Problems of the
+    /// whole body go under <c>body</c> (or <paramref name="prefix"/> itself), of an item under <c>[i].Field</c>
+    /// after the prefix — so a drill's step reports <c>$.Method[1].Body[0].Service</c>.
+    /// </summary>
+    public static void ValidateBulk(EnableChaosRequest?[] items, ChaosManagerOptions limits, ChaosTargetAllowlist targets, IDictionary<string, string[]> errors, string prefix = "")
+    {
+        if (items.Length == 0 || items.Length > limits.MaxBulkItems)
+        {
+            errors[prefix.Length == 0 ? "body" : prefix] = [$"Send 1 to {limits.MaxBulkItems} experiments."];
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (items[i] is not { } item)
+            {
+                errors[$"{prefix}[{i}]"] = ["An experiment object is required."];
+                continue;
+            }
+
+            Validate(item, limits, targets, errors, $"{prefix}[{i}].");
+            if (NormalizeServiceName(item.Service) is { } name && !seen.Add(name))
+            {
+                errors[$"{prefix}[{i}].Service"] = [$"'{name}' appears more than once in this request."];
+            }
+        }
+    }
+
     public static ChaosMode? ParseMode(string? mode) => mode?.ToLowerInvariant() switch
     {
         "latency" => ChaosMode.Latency,

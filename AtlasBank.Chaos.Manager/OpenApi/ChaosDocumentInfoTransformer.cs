@@ -11,7 +11,8 @@ public sealed class ChaosDocumentInfoTransformer : IOpenApiDocumentTransformer
 
     public const string Description =
         "Controls chaos experiments (latency and failures) against AtlasBank services: enable, disable, inject, "
-        + "statistics, the emergency stop, the halt and the hash-chained audit trail. Every /chaos endpoint needs an "
+        + "statistics, the emergency stop, the halt, the hash-chained audit trail and the DR drill definitions. Every /chaos "
+        + "and /drills endpoint needs an "
         + "API key, sent in the X-Api-Key header or as 'Authorization: Bearer <key>'; a key's role (viewer, operator, "
         + "admin) decides what it may do. Changes are rate limited per key (429 with Retry-After). Without Redis or the "
         + "audit database the API answers 503 with Retry-After and changes nothing. Errors are RFC 9457 problem details.";

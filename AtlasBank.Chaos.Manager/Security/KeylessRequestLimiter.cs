@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace AtlasBank.Chaos.Manager.Security;
 
 /// <summary>
-/// Requests to <c>/chaos</c> that present no key are limited per client address before any authentication,
+/// Requests to <c>/chaos</c> and <c>/drills</c> that present no key are limited per client address before any authentication,
 /// database or Redis work (the per-key limits apply only once a key is known). Refusals are counted in the
 /// <see cref="DenialAggregator"/>, never audited one by one.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class KeylessRequestLimiter(IOptions<RateLimitOptions> limits, Den
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (!context.Request.Path.StartsWithSegments("/chaos") || ApiKeyAuthenticationHandler.PresentedKey(context.Request) is not null)
+        if (!(context.Request.Path.StartsWithSegments("/chaos") || context.Request.Path.StartsWithSegments("/drills")) || ApiKeyAuthenticationHandler.PresentedKey(context.Request) is not null)
         {
             await next(context);
             return;

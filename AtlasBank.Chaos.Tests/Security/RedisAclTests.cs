@@ -112,7 +112,7 @@ public sealed class RedisAclTests(AtlasAppFixture fixture) : CleanChaosStateTest
     }
 
     [Fact]
-    public async Task TheAgentsRedisCredentialsReachTheShadowKeysButNotTheSampleStreamsWriteSide()
+    public async Task TheAgentsRedisCredentialsReachTheShadowKeysButNotTheSampleStreamsWriteSideAndDeleteOnlyComparisons()
     {
         await using var redis = await ConnectAsync(LaunchedWith(Fixture.App, "chaos-agent"));
         var database = redis.GetDatabase();
@@ -120,7 +120,13 @@ public sealed class RedisAclTests(AtlasAppFixture fixture) : CleanChaosStateTest
         Assert.True(await database.StringSetAsync("shadow:comparison:acl-probe", "{}", TimeSpan.FromMinutes(1)));
         Assert.Equal("{}", await database.StringGetAsync("shadow:comparison:acl-probe"));
         await AssertNoPermAsync(() => database.StreamAddAsync("shadow:samples", ShadowRedisKeys.SampleField, "{}"));
-        await AssertNoPermAsync(() => database.KeyDeleteAsync("shadow:comparison:acl-probe"));
+        await AssertNoPermAsync(() => database.KeyDeleteAsync("shadow:acl-probe"));
+        await AssertNoPermAsync(() => database.KeyDeleteAsync(["shadow:samples", "shadow:comparison:acl-probe"]));
+        // What evicting the oldest comparisons beyond the bound takes (ShadowStore).
+        Assert.Equal(1, await database.KeyDeleteAsync(["shadow:comparison:acl-probe"]));
+        Assert.True(await database.SortedSetAddAsync("shadow:acl-probe-index", "c", 1));
+        Assert.Equal(1, await database.SortedSetLengthAsync("shadow:acl-probe-index"));
+        Assert.Equal(1, await database.SortedSetRemoveAsync("shadow:acl-probe-index", ["c"]));
     }
 
     [Fact]

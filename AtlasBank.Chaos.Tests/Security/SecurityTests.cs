@@ -26,6 +26,8 @@ public sealed class SecurityTests(AtlasAppFixture fixture) : CleanChaosStateTest
         { "DELETE", "/chaos/halt", null, "admin" },
         { "GET", "/chaos/audit", null, "viewer" },
         { "GET", "/chaos/audit/verify", null, "admin" },
+        { "GET", "/drills", null, "viewer" },
+        { "GET", "/drills/nightly", null, "viewer" },
     };
 
     [Theory]

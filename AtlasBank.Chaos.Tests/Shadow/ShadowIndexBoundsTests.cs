@@ -1,7 +1,7 @@
 using AtlasBank.Chaos.Agent.Shadow;
 using AtlasBank.Chaos.Contracts.Shadow;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
+using AtlasBank.Chaos.Tests.Security;
 
 namespace AtlasBank.Chaos.Tests.Shadow;
 
@@ -12,9 +12,11 @@ public sealed class ShadowIndexBoundsTests(AtlasAppFixture fixture)
     [Fact]
     public async Task EachWriteTrimsTheIndexesAndComparisonsToTheNewestAllowedAndDropsThoseOlderThanTheTtl()
     {
+        // A prefix of its own keeps the agent's real comparisons out of it; the agent's ACL rights for these commands
+        // are RedisAclTests' to prove.
         var options = new ShadowOptions { KeyPrefix = $"bounds-{Guid.NewGuid():N}:", MaxIndexedComparisons = 10, ComparisonTtl = TimeSpan.FromHours(1) };
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.App.GetConnectionStringAsync("redis") ?? "");
-        var store = new ShadowStore(redis, Options.Create(options), TimeProvider.System);
+        await using var admin = await RedisRoleConnections.ConnectAsAdminAsync(fixture.App);
+        var store = new ShadowStore(admin, Options.Create(options), TimeProvider.System);
         var keys = new ShadowRedisKeys(options.KeyPrefix);
         var now = DateTimeOffset.UtcNow;
         try
@@ -25,19 +27,19 @@ public sealed class ShadowIndexBoundsTests(AtlasAppFixture fixture)
                 await store.SaveAsync(Comparison($"c{i:00}", now.AddSeconds(i)));
             }
 
-            var kept = (await redis.GetDatabase().SortedSetRangeByRankAsync(keys.ComparisonIndex)).Select(id => id.ToString()).ToArray();
+            var kept = (await admin.GetDatabase().SortedSetRangeByRankAsync(keys.ComparisonIndex)).Select(id => id.ToString()).ToArray();
             Assert.Equal([.. Enumerable.Range(5, 10).Select(i => $"c{i:00}")], kept);
-            Assert.Equal(10, await redis.GetDatabase().SortedSetLengthAsync(keys.ComparisonIndexOf(Verdicts.Match)));
+            Assert.Equal(10, await admin.GetDatabase().SortedSetLengthAsync(keys.ComparisonIndexOf(Verdicts.Match)));
             // The evicted comparisons themselves are gone, not left to their 1 h TTL.
             foreach (var i in Enumerable.Range(0, 15))
             {
-                Assert.Equal(i >= 5, await redis.GetDatabase().KeyExistsAsync(keys.Comparison($"c{i:00}")));
+                Assert.Equal(i >= 5, await admin.GetDatabase().KeyExistsAsync(keys.Comparison($"c{i:00}")));
             }
         }
         finally
         {
-            var server = redis.GetServers()[0];
-            await redis.GetDatabase().KeyDeleteAsync([.. server.Keys(pattern: options.KeyPrefix + "*")]);
+            var server = admin.GetServers()[0];
+            await admin.GetDatabase().KeyDeleteAsync([.. server.Keys(pattern: options.KeyPrefix + "*")]);
         }
     }
 

@@ -1,0 +1,68 @@
+using AtlasBank.Chaos.Contracts.Chaos;
+using AtlasBank.Chaos.Manager.Chaos;
+using AtlasBank.Chaos.Manager.Drills.Steps;
+
+namespace AtlasBank.Chaos.Manager.Drills;
+
+/// <summary>
+/// The least time a method takes whatever the run's length: fixed waits, foreground workloads, and inject bursts
+/// (<c>Count</c> × (<c>IntervalMs</c> + the latency the method injected into that service)). Rest waits and
+/// background workloads take what is left, so they count 0. A run shorter than this would hit its deadline.
+/// </summary>
+public static class DrillMethodLength
+{
+    public static int FixedSeconds(IEnumerable<DrillStep?> method)
+    {
+        var latencyMs = new Dictionary<string, long>(StringComparer.Ordinal);
+        var totalMs = 0L;
+        foreach (var step in method)
+        {
+            switch (step)
+            {
+                case EnableStep { Body: { } body }:
+                    Enabled(latencyMs, body);
+                    break;
+                case BulkEnableStep { Body: { } bodies }:
+                    foreach (var body in bodies.OfType<EnableChaosRequest>())
+                    {
+                        Enabled(latencyMs, body);
+                    }
+
+                    break;
+                case DisableStep { Service: { } service }:
+                    latencyMs.Remove(service);
+                    break;
+                case DisableAllStep:
+                    latencyMs.Clear();
+                    break;
+                case WaitStep { Rest: false, Seconds: { } seconds }:
+                    totalMs += seconds * 1_000L;
+                    break;
+                case WorkloadStep { Background: false, DurationSeconds: { } seconds }:
+                    totalMs += seconds * 1_000L;
+                    break;
+                case InjectStep { Count: { } count } inject:
+                    totalMs += count * (inject.IntervalMs + latencyMs.GetValueOrDefault(inject.Service ?? string.Empty));
+                    break;
+            }
+        }
+
+        return (int)Math.Min(int.MaxValue, (totalMs + 999) / 1_000);
+    }
+
+    /// <summary>The fixed length of <paramref name="drill"/>'s method, injects into its target included.</summary>
+    public static int FixedSeconds(DrillDefinition drill) =>
+        FixedSeconds((drill.Method ?? []).Select(step => step is InjectStep { Service: null } inject
+            ? new InjectStep { Count = inject.Count, IntervalMs = inject.IntervalMs, Service = drill.Target }
+            : step));
+
+    private static void Enabled(Dictionary<string, long> latencyMs, EnableChaosRequest body)
+    {
+        if (ChaosRequestValidator.NormalizeServiceName(body.Service) is not { } service)
+        {
+            return;
+        }
+
+        latencyMs[service] = ChaosRequestValidator.ParseMode(body.Mode) == ChaosMode.Latency ? Math.Max(0, body.DelayMs ?? 0) : 0;
+    }
+}

@@ -1,0 +1,32 @@
+using AtlasBank.Chaos.Manager.Chaos;
+using AtlasBank.Chaos.Manager.Drills;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class DrillServiceExtensions
+{
+    /// <summary>
+    /// The drill definitions: <see cref="DrillOptions"/> validated on start, then the built-ins and the operator's
+    /// folder loaded and validated on start (<see cref="DrillCatalogStartup"/>). Needs the chaos API's options and
+    /// target allowlist, which the definitions' bodies and probes are checked against.
+    /// </summary>
+    public static IServiceCollection AddDrillDefinitions(this IServiceCollection services)
+    {
+        services.AddOptions<DrillOptions>().BindConfiguration(DrillOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<DrillOptions>>().Value;
+            var rules = new DrillRules(
+                provider.GetRequiredService<IOptions<ChaosManagerOptions>>().Value,
+                provider.GetRequiredService<ChaosTargetAllowlist>(),
+                options);
+            string[] folders = string.IsNullOrWhiteSpace(options.Folder)
+                ? [DrillCatalog.BuiltInFolder]
+                : [DrillCatalog.BuiltInFolder, Path.GetFullPath(options.Folder)];
+            return DrillLoader.Load(folders, rules);
+        });
+        services.AddHostedService<DrillCatalogStartup>();
+        return services;
+    }
+}
