@@ -1,4 +1,5 @@
 using AtlasBank.Chaos.AppHost;
+using AtlasBank.Chaos.AppHost.Databases;
 using AtlasBank.Chaos.AppHost.Infrastructure;
 using AtlasBank.Chaos.AppHost.RedisAcl;
 
@@ -6,12 +7,14 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 // Redis and the two PostgreSQL servers: containers, or local processes where no container runtime answers.
 var data = await builder.AddDataServicesAsync();
+// Each service logs in as its own least-privilege role; the AppHost provisions roles, tables and replication.
+var logins = builder.AddDatabaseLogins(data);
 // Least privilege in Redis: each service logs in as its role's ACL user (the `redis` resource stays the admin's).
 var redisUsers = builder.AddRedisUsers(data.Redis);
 
 var ledgerApi = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi")
     .WithEnvironment("Ledger__Role", "primary")
-    .WithReference(data.LedgerDb).WaitFor(data.LedgerDb)
+    .WithReference(logins.LedgerApp, InfrastructureBuilderExtensions.LedgerDatabaseName).WaitFor(logins.LedgerApp)
     // No WaitFor: the ledger serves without Redis (no chaos, shadow samples dropped and counted), so it must not wait on it.
     .WithRedisUser(redisUsers.Ledger)
     // Shadow traffic: the primary samples Shadow:Rate of its reads into Redis; the agent replays them on DR.
@@ -21,11 +24,11 @@ var ledgerApi = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi")
 var ledgerApiDr = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi-dr")
     .WithEnvironment("Ledger__Role", "dr")
     .WithEndpoint("http", endpoint => endpoint.Port = 6182)
-    // The DR ledger reads its own database under the same connection name as the primary's...
-    .WithReference(data.LedgerDrDb, InfrastructureBuilderExtensions.LedgerDatabaseName).WaitFor(data.LedgerDrDb)
-    // ...and subscribes to the primary's publication, which exists once ledgerapi is healthy.
-    .WithReference(data.LedgerDb, "ledgerdb-publisher").WaitFor(ledgerApi)
-    .WithPublisherAddress(data)
+    // The DR ledger reads its own database, read-only, under the same connection name as the primary's (ready
+    // once its subscription to the primary exists)...
+    .WithReference(logins.LedgerDrReader, InfrastructureBuilderExtensions.LedgerDatabaseName).WaitFor(logins.LedgerDrReader)
+    // ...and watches the primary's WAL and slots with a monitoring role (no wait: DR serves without the primary).
+    .WithReference(logins.LedgerMonitor, "ledgerdb-publisher")
     .WithHttpHealthCheck("/health");
 
 // One admin key (a secret parameter) and any further keys, for every service that takes them.
@@ -35,7 +38,7 @@ var chaosAuditKey = builder.AddChaosAuditKey();
 
 builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
     .WithRedisUser(redisUsers.Manager).WaitFor(data.Redis)
-    .WithReference(data.ChaosDb).WaitFor(data.ChaosDb)
+    .WithReference(logins.ChaosManager, InfrastructureBuilderExtensions.ChaosDatabaseName).WaitFor(logins.ChaosManager)
     .WithReference(ledgerApi)
     .WithReference(ledgerApiDr)
     .WithChaosApiKeys(chaosApiKey)

@@ -16,6 +16,7 @@ public sealed class AtlasAppFixture : IAsyncLifetime
     public static readonly string[] ResourceNames =
     [
         "redis", "postgres", "ledgerdb", "postgres-chaos", "chaosdb", "postgres-dr", "ledgerdb-dr",
+        "ledgerdb-app", "ledgerdb-monitor", "ledgerdb-dr-reader", "chaosdb-manager",
         "ledgerapi", "ledgerapi-dr", "chaos-manager", "chaos-agent",
     ];
 
@@ -75,6 +76,7 @@ public sealed class AtlasAppFixture : IAsyncLifetime
                 $"--ChaosManager:Audit:AnchorInterval={AuditAnchorInterval}",
                 // A target that refuses connections at once, for the unreachable-target tests (appsettings holds entry 0).
                 "--ChaosManager:AllowedTargetHosts:1=localhost",
+                .. DatabasePasswords.Arguments,
             ],
             (options, _) => options.DisableDashboard = true,
             cancellation.Token);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using AtlasBank.Chaos.AppHost.Databases;
 using AtlasBank.Chaos.AppHost.RedisAcl;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -41,7 +42,9 @@ public static class ProcessInfrastructureBuilderExtensions
         this IDistributedApplicationBuilder builder, string name, LocalBinaries binaries, RunDirectory run)
     {
         var command = RunsAsRoot ? "setpriv" : binaries.Postgres;
-        var resource = new ProcessPostgresServerResource(name, command, run.Subdirectory(name), FreeLoopbackPort(), NewPassword(), binaries);
+        // Named as Aspire's container resource names it, so the operator sets (or reads) it the same way in both modes.
+        var password = builder.AddPassword(name);
+        var resource = new ProcessPostgresServerResource(name, command, run.Subdirectory(name), FreeLoopbackPort(), password, binaries);
 
         var arguments = new List<string>();
         if (RunsAsRoot)
@@ -63,7 +66,7 @@ public static class ProcessInfrastructureBuilderExtensions
         ]);
 
         var healthCheckKey = $"{name}_check";
-        builder.Services.AddHealthChecks().AddNpgSql(resource.AdminConnectionString, name: healthCheckKey);
+        builder.Services.AddHealthChecks().AddNpgSql(_ => resource.AdminConnectionString, name: healthCheckKey);
 
         return builder.AddResource(resource)
             .WithArgs([.. arguments])
@@ -83,7 +86,7 @@ public static class ProcessInfrastructureBuilderExtensions
 
         var healthCheckKey = $"{name}_check";
         server.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
-            $"{server.Resource.AdminConnectionString};Database={database.DatabaseName}", name: healthCheckKey);
+            _ => $"{server.Resource.AdminConnectionString};Database={database.DatabaseName}", name: healthCheckKey);
 
         // A database child of a non-container server never reaches Running on its own (WaitFor on it would
         // hang): it starts Waiting and is moved to Running once the server is ready and the database exists.
@@ -126,13 +129,18 @@ public static class ProcessInfrastructureBuilderExtensions
 
     private static async Task InitializeDataDirectoryAsync(ProcessPostgresServerResource server, CancellationToken cancellationToken)
     {
+        await server.ResolvePasswordAsync(cancellationToken);
         if (File.Exists(Path.Combine(server.DataDirectory, "PG_VERSION")))
         {
             return; // A restart from the dashboard keeps the data.
         }
 
+        // Only the server's user may enter its folders: the socket directory above all, or any local user could
+        // reach the socket (which asks for a password too, below).
         Directory.CreateDirectory(server.DataRoot);
+        UnixPermissions.Set(server.DataRoot, UnixPermissions.OwnerOnlyDirectory);
         Directory.CreateDirectory(server.SocketDirectory);
+        UnixPermissions.Set(server.SocketDirectory, UnixPermissions.OwnerOnlyDirectory);
         var passwordFile = Path.Combine(server.DataRoot, "pwfile");
         await File.WriteAllTextAsync(passwordFile, server.Password, cancellationToken);
         UnixPermissions.Set(passwordFile, UnixPermissions.OwnerOnly);
@@ -144,7 +152,7 @@ public static class ProcessInfrastructureBuilderExtensions
                 "-D", server.DataDirectory,
                 "-U", ProcessPostgresServerResource.SuperUser,
                 $"--pwfile={passwordFile}",
-                "--auth-local=trust",
+                "--auth-local=scram-sha-256",
                 "--auth-host=scram-sha-256",
                 "--encoding=UTF8",
                 "--no-locale",
@@ -184,7 +192,12 @@ public static class ProcessInfrastructureBuilderExtensions
                     await create.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
+        }
 
+        // Roles, tables and grants before the databases turn Running: whatever waits for them finds them ready.
+        await PostgresProvisioning.RunAsync(server, server.AdminConnectionString, services, cancellationToken);
+        foreach (var database in server.Databases)
+        {
             await notifications.PublishUpdateAsync(database, snapshot => snapshot with
             {
                 State = KnownResourceStates.Running,

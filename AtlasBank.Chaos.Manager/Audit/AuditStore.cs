@@ -1,4 +1,5 @@
 using System.Data;
+using AtlasBank.Chaos.Contracts.Audit;
 using Npgsql;
 
 namespace AtlasBank.Chaos.Manager.Audit;
@@ -13,49 +14,11 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, AuditMac mac, AuditC
     /// <summary>The advisory lock that serialises appends (held by whoever extends the chain).</summary>
     internal const long ChainLock = 0x4155444954_0001; // "AUDIT" + 1
 
-    public const string Schema = """
-        CREATE TABLE IF NOT EXISTS chaos_audit (
-            id              bigint PRIMARY KEY,
-            at              timestamptz NOT NULL,
-            key_id          text,
-            role            text,
-            operation       text NOT NULL,
-            service         text,
-            request_body    text,
-            source_address  text,
-            outcome         text NOT NULL,
-            status_code     int NOT NULL,
-            detail          text,
-            previous_hash   text NOT NULL,
-            hash            text NOT NULL
-        );
-        ALTER TABLE chaos_audit ADD COLUMN IF NOT EXISTS chained_at timestamptz;
-        ALTER TABLE chaos_audit ADD COLUMN IF NOT EXISTS row_key text;
-        ALTER TABLE chaos_audit ADD COLUMN IF NOT EXISTS request_count int NOT NULL DEFAULT 1;
-        ALTER TABLE chaos_audit ADD COLUMN IF NOT EXISTS chain_version int NOT NULL DEFAULT 1;
-        CREATE UNIQUE INDEX IF NOT EXISTS chaos_audit_row_keyx ON chaos_audit (row_key);
-        CREATE INDEX IF NOT EXISTS chaos_audit_at_idx ON chaos_audit (at);
-        CREATE INDEX IF NOT EXISTS chaos_audit_service_idx ON chaos_audit (service, id);
-        CREATE INDEX IF NOT EXISTS chaos_audit_key_idx ON chaos_audit (key_id, id);
-        CREATE OR REPLACE FUNCTION chaos_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            RAISE EXCEPTION 'chaos_audit is append-only';
-        END $$;
-        DROP TRIGGER IF EXISTS chaos_audit_no_change ON chaos_audit;
-        CREATE TRIGGER chaos_audit_no_change BEFORE UPDATE OR DELETE OR TRUNCATE ON chaos_audit
-            FOR EACH STATEMENT EXECUTE FUNCTION chaos_audit_append_only();
-        """;
-
-    public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    /// <summary>Whether the audit table, which the AppHost provisions (the manager's role may not create it), answers.</summary>
+    public async Task CheckTableAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({ChainLock}); {Schema}", connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand($"SELECT 1 FROM {AuditSchema.TableName} LIMIT 1");
+        await command.ExecuteScalarAsync(cancellationToken);
     }
 
     /// <summary>

@@ -30,7 +30,23 @@ public sealed class ManifestTests : IDisposable
         Assert.Contains("wal_level=logical", postgresArgs);
         var drEnvironment = resources.GetProperty("ledgerapi-dr").GetProperty("env");
         Assert.Equal("dr", drEnvironment.GetProperty("Ledger__Role").GetString());
-        Assert.Equal("{ledgerdb.connectionString}", drEnvironment.GetProperty("ConnectionStrings__ledgerdb-publisher").GetString());
+        Assert.Equal("{ledgerdb-monitor.connectionString}", drEnvironment.GetProperty("ConnectionStrings__ledgerdb-publisher").GetString());
+
+        // Every service connects as its own role, under the connection name it always used, never as the superuser.
+        string ConnectionOf(string service, string name) =>
+            resources.GetProperty(service).GetProperty("env").GetProperty($"ConnectionStrings__{name}").GetString()!;
+        Assert.Equal("{ledgerdb-app.connectionString}", ConnectionOf("ledgerapi", "ledgerdb"));
+        Assert.Equal("{ledgerdb-dr-reader.connectionString}", ConnectionOf("ledgerapi-dr", "ledgerdb"));
+        Assert.Equal("{chaosdb-manager.connectionString}", ConnectionOf("chaos-manager", "chaosdb"));
+        foreach (var (login, role) in new[] { ("ledgerdb-app", "ledger_app"), ("ledgerdb-dr-reader", "ledger_reader"), ("ledgerdb-monitor", "ledger_monitor"), ("chaosdb-manager", "chaos_manager") })
+        {
+            Assert.Equal("value.v0", TypeOf(login));
+            var connectionString = resources.GetProperty(login).GetProperty("connectionString").GetString()!;
+            Assert.Contains($"Username={role};Password={{{login}-password.value}}", connectionString, StringComparison.Ordinal);
+            var password = resources.GetProperty($"{login}-password").GetProperty("inputs").GetProperty("value");
+            Assert.True(password.GetProperty("secret").GetBoolean());
+            Assert.True(password.GetProperty("default").TryGetProperty("generate", out _), $"{login}-password is generated when unset");
+        }
 
         // The audit key is a secret input the deployer supplies, handed to the manager alone.
         Assert.True(resources.GetProperty("chaos-audit-key").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());

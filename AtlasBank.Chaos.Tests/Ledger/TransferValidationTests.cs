@@ -1,4 +1,3 @@
-using AtlasBank.LedgerDr.Dr;
 using AtlasBank.LedgerDr.Ledger;
 using AtlasBank.LedgerDr.Transfers;
 
@@ -62,17 +61,5 @@ public sealed class TransferValidationTests
         Assert.Equal(first.RequestHash, (first with { IdempotencyKey = "b" }).RequestHash);
         Assert.Equal(first.RequestHash, (first with { Amount = 5.00m }).RequestHash);
         Assert.NotEqual(first.RequestHash, (first with { Amount = 5.01m }).RequestHash);
-    }
-
-    [Fact]
-    public void PublisherConnectionInfoQuotesValuesAndAppliesTheContainerHostOverride()
-    {
-        var info = ReplicationSetup.PublisherConnectionInfo(
-            "Host=127.0.0.1;Port=40000;Username=postgres;Password=it's\\secret;Database=ledgerdb",
-            new ReplicationOptions { PublisherHost = "postgres", PublisherPort = 5432 });
-
-        Assert.Equal(
-            "host='postgres' port='5432' dbname='ledgerdb' user='postgres' password='it\\'s\\\\secret' application_name='ledger_dr_sub'",
-            info);
     }
 }

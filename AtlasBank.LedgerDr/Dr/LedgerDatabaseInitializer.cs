@@ -1,18 +1,28 @@
+using AtlasBank.Chaos.Contracts.Ledger;
 using AtlasBank.Chaos.ServiceDefaults.Startup;
+using Npgsql;
 
 namespace AtlasBank.LedgerDr.Dr;
 
 /// <summary>
-/// Prepares the database (schema, publication or subscription) at start, retrying until it succeeds: the
-/// ledger is not healthy until its database is ready.
+/// Waits at start until the ledger tables answer to this service's own role, retrying until they do: the ledger
+/// is not healthy before. It creates nothing — the AppHost provisions tables, grants and replication, and this
+/// role may not run DDL.
 /// </summary>
-public sealed class LedgerDatabaseInitializer(ReplicationSetup setup, TimeProvider timeProvider, ILogger<LedgerDatabaseInitializer> logger)
+public sealed class LedgerDatabaseInitializer(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<LedgerDatabaseInitializer> logger)
     : StartupInitializer(timeProvider, logger)
 {
-    protected override string ReadyMessage => "Schema and replication are set up.";
+    private static readonly string ReadEveryTable =
+        "SELECT " + string.Join(", ", LedgerSchema.ReplicatedTables.Select(table => $"(SELECT 1 FROM {table} LIMIT 1)"));
 
-    protected override Task RunOnceAsync(CancellationToken cancellationToken) => setup.RunAsync(cancellationToken);
+    protected override string ReadyMessage => "The ledger tables are reachable.";
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ReadEveryTable);
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
 
     protected override bool IsTransient(Exception exception) =>
-        exception is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException;
+        exception is NpgsqlException or TimeoutException or InvalidOperationException;
 }

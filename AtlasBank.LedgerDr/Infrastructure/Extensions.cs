@@ -33,7 +33,6 @@ public static class LedgerServiceExtensions
         }
 
         builder.Services.AddSingleton<LedgerStore>();
-        builder.Services.AddSingleton<ReplicationSetup>();
         builder.Services.AddSingleton<ReplicationBehindTracker>();
         builder.Services.AddSingleton<ReplicationStatusReader>();
         builder.Services.AddSingleton<LedgerDatabaseInitializer>();

@@ -1,10 +1,11 @@
-namespace AtlasBank.LedgerDr.Ledger;
+namespace AtlasBank.Chaos.Contracts.Ledger;
 
 /// <summary>
-/// The ledger's tables. Created at start on primary and DR alike (logical replication copies rows, not DDL).
-/// Ids are UUIDs made by the service, so a promoted DR has no sequences to catch up.
+/// The ledger's tables, created by the AppHost on primary and DR alike (logical replication copies rows, not
+/// DDL), owned by a role no service logs in as. Ids are UUIDs made by the service, so a promoted DR has no
+/// sequences to catch up.
 /// </summary>
-internal static class LedgerSchema
+public static class LedgerSchema
 {
     public static readonly string[] ReplicatedTables = ["accounts", "transfers", "entries"];
 

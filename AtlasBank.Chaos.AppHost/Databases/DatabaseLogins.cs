@@ -1,0 +1,13 @@
+namespace AtlasBank.Chaos.AppHost.Databases;
+
+/// <summary>
+/// The services' own database logins, one least-privilege role each; a service references its login under the
+/// connection name it always used (<c>ledgerdb</c>, <c>ledgerdb-publisher</c>, <c>chaosdb</c>). The database
+/// resources themselves (<c>ledgerdb</c>, <c>ledgerdb-dr</c>, <c>chaosdb</c>) stay the superuser's, for the
+/// operator and the tests.
+/// </summary>
+public sealed record DatabaseLogins(
+    IResourceBuilder<PostgresRoleResource> LedgerApp,
+    IResourceBuilder<PostgresRoleResource> LedgerDrReader,
+    IResourceBuilder<PostgresRoleResource> LedgerMonitor,
+    IResourceBuilder<PostgresRoleResource> ChaosManager);

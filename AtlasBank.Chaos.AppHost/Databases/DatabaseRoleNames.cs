@@ -1,0 +1,26 @@
+namespace AtlasBank.Chaos.AppHost.Databases;
+
+/// <summary>The PostgreSQL roles the AppHost provisions (README, "Database roles").</summary>
+public static class DatabaseRoleNames
+{
+    /// <summary>NOLOGIN; owns the ledger tables on primary and DR.</summary>
+    public const string LedgerOwner = "ledger_owner";
+
+    /// <summary>The primary ledger: reads, inserts, and updates balances; no DDL.</summary>
+    public const string LedgerApp = "ledger_app";
+
+    /// <summary>REPLICATION, SELECT on the published tables: the DR subscription's connection to the primary.</summary>
+    public const string LedgerReplicator = "ledger_replicator";
+
+    /// <summary><c>pg_monitor</c>, no table rights: the DR ledger's view of the primary's WAL and slots.</summary>
+    public const string LedgerMonitor = "ledger_monitor";
+
+    /// <summary>The DR ledger: SELECT only, every transaction read-only.</summary>
+    public const string LedgerReader = "ledger_reader";
+
+    /// <summary>NOLOGIN; owns <c>chaos_audit</c> and its append-only trigger.</summary>
+    public const string AuditOwner = "chaos_audit_owner";
+
+    /// <summary>The chaos manager: INSERT and SELECT on <c>chaos_audit</c>, nothing else.</summary>
+    public const string ChaosManager = "chaos_manager";
+}

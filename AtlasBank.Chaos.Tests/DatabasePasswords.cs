@@ -1,0 +1,24 @@
+namespace AtlasBank.Chaos.Tests;
+
+/// <summary>
+/// The database password parameters, set for the suite as an operator sets them (<c>Parameters:{name}</c>):
+/// the tests know the superuser's, and no run writes generated passwords to the AppHost's user secrets.
+/// </summary>
+public static class DatabasePasswords
+{
+    public const string Postgres = "primary-superuser-7Qm2xV9c";
+
+    public static readonly IReadOnlyDictionary<string, string> Parameters = new Dictionary<string, string>
+    {
+        ["postgres-password"] = Postgres,
+        ["postgres-dr-password"] = "dr-superuser-4Hk8pZ1w",
+        ["postgres-chaos-password"] = "chaos-superuser-9Rt3nB6y",
+        ["ledgerdb-app-password"] = "ledger-app-2Wd5sL8q",
+        ["ledgerdb-monitor-password"] = "ledger-monitor-6Jf1cX4m",
+        ["ledgerdb-replicator-password"] = "ledger-replicator-3Pv7gN0k",
+        ["ledgerdb-dr-reader-password"] = "ledger-reader-8Ys2hT5e",
+        ["chaosdb-manager-password"] = "chaos-manager-1Bn6uQ9r",
+    };
+
+    public static IEnumerable<string> Arguments => Parameters.Select(parameter => $"--Parameters:{parameter.Key}={parameter.Value}");
+}
