@@ -13,15 +13,14 @@ namespace AtlasBank.Chaos.Tests.Chaos;
 [Collection(AtlasAppTests.Name)]
 public sealed class InFlightChaosEndToEndTests(AtlasAppFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
-    /// <summary>The target for cutting an in-flight delay short (issue 9): the released call has returned within it.</summary>
-    private static readonly TimeSpan CutTarget = TimeSpan.FromMilliseconds(100);
-
     /// <summary>
-    /// On top of <see cref="CutTarget"/>: disable-all reaching another process (measured: p99 0.09 ms quiet, 11.37 ms and
-    /// max 29.34 ms with other builds on the machine; README, Benchmarks) and the released call getting ledgerapi's
-    /// <c>/alive</c> answer, with the whole app on the same 2 cores. Release measured end to end: p99 3.71 ms, max 9.71 ms.
+    /// Longer than the test runs: the other process never re-reads the state on its own, so only disable-all's change
+    /// message can release its calls. How fast that is (target 100 ms) is the propagation benchmark's to measure.
     /// </summary>
-    private static readonly TimeSpan Allowance = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan NoResync = TimeSpan.FromMinutes(10);
+
+    /// <summary>The injected delay: twice the bound on every await here, so a call back in time was cut short.</summary>
+    private const int DelayMs = 60_000;
 
     private static readonly Uri Target = new("http://ledgerapi/alive");
     private readonly ChaosManagerClient _manager = new(fixture.CreateClient("chaos-manager"));
@@ -31,17 +30,16 @@ public sealed class InFlightChaosEndToEndTests(AtlasAppFixture fixture, ITestOut
     public Task DisposeAsync() => _manager.DisableEverythingAsync();
 
     [Fact]
-    public async Task DisableAllReleasesAnotherProcesssInFlightDelayedCallsWithin100Ms()
+    public async Task DisableAllReleasesAnotherProcesssInFlightDelayedCallsByItsMessage()
     {
-        // Production's resync interval (5 s): the change has to arrive by its message for the calls to return in time.
-        await using var otherProcess = await ServiceDefaultsClientHost.StartAsync(fixture, new ChaosOptions().ResyncInterval, chaosEnabled: true);
+        await using var otherProcess = await ServiceDefaultsClientHost.StartAsync(fixture, NoResync, chaosEnabled: true);
         using var client = otherProcess.CreateClient();
         using (var warmUp = await client.GetAsync(Target).WaitAsync(AtlasAppFixture.RequestTimeout))
         {
             Assert.Equal(HttpStatusCode.OK, warmUp.StatusCode); // connections open before anything is timed
         }
 
-        await _manager.EnableAsync("""{"Service":"ledger","Mode":"latency","DelayMs":60000}""");
+        await _manager.EnableAsync($$"""{"Service":"ledger","Mode":"latency","DelayMs":{{DelayMs}}}""");
         await Eventually.TrueAsync(() => otherProcess.ChaosView.Match(Target) is not null, TimeSpan.FromSeconds(10), () => "the other process to see the experiment");
         Task<(HttpStatusCode Status, bool Delayed, long ReturnedAt)>[] calls = [.. Enumerable.Range(0, 5).Select(_ => CallAsync(client))];
         await Task.Delay(TimeSpan.FromMilliseconds(300));
@@ -50,12 +48,12 @@ public sealed class InFlightChaosEndToEndTests(AtlasAppFixture fixture, ITestOut
         using var disableAll = await _manager.PostAsync("/chaos/disable-all", "");
         var answeredAt = Stopwatch.GetTimestamp();
         Assert.Equal(HttpStatusCode.OK, disableAll.StatusCode);
+        // Bounded well inside the injected delay: calls that waited it out would fail here.
         var results = await Task.WhenAll(calls).WaitAsync(AtlasAppFixture.RequestTimeout);
 
         var slowest = results.Max(result => Stopwatch.GetElapsedTime(answeredAt, result.ReturnedAt));
         output.WriteLine($"disable-all answered → last of {results.Length} delayed calls returned: {slowest.TotalMilliseconds:0.0} ms");
         Assert.All(results, result => Assert.Equal((HttpStatusCode.OK, true), (result.Status, result.Delayed)));
-        Assert.True(slowest <= CutTarget + Allowance, $"the last delayed call returned {slowest.TotalMilliseconds:0.0} ms after disable-all answered");
     }
 
     [Fact]
