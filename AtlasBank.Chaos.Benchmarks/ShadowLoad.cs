@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AtlasBank.Chaos.Benchmarks;
 
@@ -30,7 +28,6 @@ public static class ShadowLoad
     }
 
     private const int WarmUp = 2_000;
-    private static readonly string ApiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
 
     /// <summary>
     /// One run. With <paramref name="agent"/> false the agent is stopped: the primary pays only for its tap,
@@ -38,21 +35,12 @@ public static class ShadowLoad
     /// </summary>
     private static async Task<string> RunRateAsync(double rate, bool agent, int requests, int concurrency)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AtlasBank_Chaos_AppHost>(
-            ["--Infra:Mode=processes", $"--Shadow:Rate={rate.ToString(CultureInfo.InvariantCulture)}", $"--Parameters:chaos-api-key={ApiKey}"],
-            (options, _) => options.DisableDashboard = true);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("AtlasBank.Chaos.AppHost.Resources", LogLevel.Warning).AddFilter("Aspire.Hosting", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning));
-        await using var app = await builder.BuildAsync();
-        await app.StartAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        foreach (var resource in new[] { "ledgerapi", "ledgerapi-dr", "chaos-agent" })
-        {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(TimeSpan.FromMinutes(5));
-        }
+        await using var app = await BenchmarkApp.StartAsync(
+            [$"--Shadow:Rate={rate.ToString(CultureInfo.InvariantCulture)}"], "ledgerapi", "ledgerapi-dr", "chaos-agent");
 
         using var ledger = new HttpClient { BaseAddress = app.GetEndpoint("ledgerapi", "http") };
         using var agentClient = new HttpClient { BaseAddress = app.GetEndpoint("chaos-agent", "http") };
-        agentClient.DefaultRequestHeaders.Add("X-Api-Key", ApiKey); // the agent's API takes the chaos keys
+        agentClient.DefaultRequestHeaders.Add("X-Api-Key", BenchmarkApp.ApiKey); // the agent's API takes the chaos keys
         if (!agent)
         {
             await app.ResourceCommands.ExecuteCommandAsync("chaos-agent", Aspire.Hosting.ApplicationModel.KnownResourceCommands.StopCommand);

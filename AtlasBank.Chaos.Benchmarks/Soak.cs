@@ -4,8 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace AtlasBank.Chaos.Benchmarks;
@@ -18,7 +16,6 @@ namespace AtlasBank.Chaos.Benchmarks;
 public static class Soak
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
-    private static readonly string ApiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
     private static readonly string[] Processes = ["ledgerapi", "ledgerapi-dr", "chaos-agent", "chaos-manager", "redis", "postgres", "postgres-dr", "postgres-chaos"];
     private const int Accounts = 500;
     private const int MaxInFlight = 64;
@@ -30,21 +27,13 @@ public static class Soak
     /// </param>
     public static async Task<int> RunAsync(TimeSpan duration, int readsPerSecond, int transfersPerSecond, int shadowBound, TimeSpan sampleEvery)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AtlasBank_Chaos_AppHost>(
-            ["--Infra:Mode=processes", "--Shadow:Rate=0.05", $"--Shadow:MaxIndexedComparisons={shadowBound}", $"--Shadow:MaxStreamLength={shadowBound}", $"--Parameters:chaos-api-key={ApiKey}"],
-            (options, _) => options.DisableDashboard = true);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("AtlasBank.Chaos.AppHost.Resources", LogLevel.Warning).AddFilter("Aspire.Hosting", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning).AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
-        await using var app = await builder.BuildAsync();
-        await app.StartAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        foreach (var resource in new[] { "ledgerapi", "ledgerapi-dr", "chaos-agent", "chaos-manager" })
-        {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(TimeSpan.FromMinutes(5));
-        }
+        await using var app = await BenchmarkApp.StartAsync(
+            ["--Shadow:Rate=0.05", $"--Shadow:MaxIndexedComparisons={shadowBound}", $"--Shadow:MaxStreamLength={shadowBound}"],
+            "ledgerapi", "ledgerapi-dr", "chaos-agent", "chaos-manager");
 
         using var ledger = new HttpClient { BaseAddress = app.GetEndpoint("ledgerapi", "http"), Timeout = TimeSpan.FromSeconds(30) };
         using var agent = new HttpClient { BaseAddress = app.GetEndpoint("chaos-agent", "http") };
-        agent.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        agent.DefaultRequestHeaders.Add("X-Api-Key", BenchmarkApp.ApiKey);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await app.GetConnectionStringAsync("redis") + ",allowAdmin=true");
 
         var accounts = await CreateAccountsAsync(ledger);

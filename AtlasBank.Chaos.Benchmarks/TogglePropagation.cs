@@ -21,18 +21,12 @@ public static class TogglePropagation
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private const int CallsInFlight = 4;
-    private static readonly string ApiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
 
     public static async Task<int> RunAsync(int toggles)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AtlasBank_Chaos_AppHost>(
-            ["--Infra:Mode=processes", $"--Parameters:chaos-api-key={ApiKey}", "--ChaosManager:RateLimits:ChangesPerMinute=100000"], (options, _) => options.DisableDashboard = true);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning).AddFilter("AtlasBank.Chaos.AppHost.Resources", LogLevel.Warning).AddFilter("Aspire.Hosting", LogLevel.Warning));
-        await using var app = await builder.BuildAsync();
-        await app.StartAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("chaos-manager").WaitAsync(TimeSpan.FromMinutes(5));
+        await using var app = await BenchmarkApp.StartAsync(["--ChaosManager:RateLimits:ChangesPerMinute=100000"], "chaos-manager");
         using var manager = app.CreateHttpClient("chaos-manager");
-        manager.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        manager.DefaultRequestHeaders.Add("X-Api-Key", BenchmarkApp.ApiKey);
 
         var service = Host.CreateApplicationBuilder();
         service.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
