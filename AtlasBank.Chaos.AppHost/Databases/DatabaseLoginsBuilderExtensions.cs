@@ -35,7 +35,11 @@ public static class DatabaseLoginsBuilderExtensions
             PostgresServerAccess.AddProvisioning(builder, dr, context => LedgerProvisioning.ProvisionDrAsync(
                 context, drDatabase, ledgerDrReader.Resource.Password, new(primary, host, port, ledgerDatabase, ledgerApp.Resource.Name)));
 
-            PostgresServerAccess.AddProvisioning(builder, chaos, context => AuditProvisioning.ProvisionAsync(context, chaosDatabase, chaosManager.Resource.Password));
+            PostgresServerAccess.AddProvisioning(builder, chaos, async context =>
+            {
+                await AuditProvisioning.ProvisionAsync(context, chaosDatabase, chaosManager.Resource.Password);
+                await DrillRunProvisioning.ProvisionAsync(context, chaosDatabase);
+            });
         }
 
         return new DatabaseLogins(ledgerApp, ledgerDrReader, ledgerMonitor, chaosManager);

@@ -21,6 +21,9 @@ public static class DatabaseRoleNames
     /// <summary>NOLOGIN; owns <c>chaos_audit</c> and its append-only trigger.</summary>
     public const string AuditOwner = "chaos_audit_owner";
 
-    /// <summary>The chaos manager: INSERT and SELECT on <c>chaos_audit</c>, nothing else.</summary>
+    /// <summary>NOLOGIN; owns the drill run tables (<c>drill_runs</c>, <c>drill_run_steps</c>, <c>drill_run_checks</c>).</summary>
+    public const string DrillsOwner = "chaos_drills_owner";
+
+    /// <summary>The chaos manager: INSERT and SELECT on <c>chaos_audit</c>; runs, steps and checks added and read, a run's state and lease updated.</summary>
     public const string ChaosManager = "chaos_manager";
 }
