@@ -220,21 +220,8 @@ public static class ChaosApi
         }
     }
 
-    private static ChaosExperiment ToExperiment(EnableChaosRequest request, ChaosServices services)
-    {
-        var now = services.TimeProvider.GetUtcNow();
-        var mode = ChaosRequestValidator.ParseMode(request.Mode)!.Value;
-        return new ChaosExperiment(
-            Service: ChaosRequestValidator.NormalizeServiceName(request.Service)!,
-            Mode: mode,
-            FailureRate: request.FailureRate ?? 0.0,
-            DelayMs: request.DelayMs ?? 0,
-            RetryCount: request.RetryCount ?? 0,
-            TargetUrl: request.TargetUrl,
-            ExperimentId: $"exp-{Guid.CreateVersion7():N}",
-            EnabledAt: now,
-            ExpiresAt: now.AddSeconds(request.DurationSeconds ?? services.Options.DefaultDurationSeconds));
-    }
+    private static ChaosExperiment ToExperiment(EnableChaosRequest request, ChaosServices services) =>
+        ChaosExperiments.From(request, services.TimeProvider.GetUtcNow(), request.DurationSeconds ?? services.Options.DefaultDurationSeconds);
 
     private static string? ServiceOf(JsonElement body)
     {
