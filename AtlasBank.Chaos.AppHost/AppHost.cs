@@ -44,6 +44,8 @@ builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
     .WithChaosApiKeys(chaosApiKey)
     .WithChaosManagerSettings(chaosApiKey)
     .WithChaosAuditKey(chaosAuditKey)
+    // Only Shadow:KeyPrefix matters to the manager: where a drill's drift probe finds the agent's latest report.
+    .WithShadowSettings()
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")

@@ -56,14 +56,16 @@ public static class RedisAclUsers
         var shadow = CheckedShadowPrefix(shadowPrefix);
         return
         [
-            // chaos-manager. Owns chaos state: experiments, the active set, version, halt, stats, audit spool, leases, the change
-            // channel. Data commands only, on chaos:* only.
+            // chaos-manager. Owns chaos state: experiments, the active set, version, halt, stats, audit spool, leases, drill
+            // stop signals, the change channel. Data commands only, on chaos:* only (and one shadow key, read-only).
             new(Manager,
             [
                 "~chaos:*", "&chaos:*", "&__Booksleeve_MasterChanged",
                 "+@read", "+@write", "+@transaction", "+@pubsub", "+@connection",
                 "-@dangerous", "-@admin", "-@scripting",
                 "+info|server", "+info|replication", "+acl|whoami",
+                // A drill's drift probe reads the agent's latest drift report, and nothing else of the agent's.
+                $"(~{shadow}drift:latest +get)",
             ]),
             // chaos-agent. Consumes the primary's samples and owns the comparisons (evicting the oldest beyond the bound), windows, drift reports and its validation lock.
             new(Agent,
