@@ -1,6 +1,7 @@
 using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Chaos;
 using AtlasBank.Chaos.Manager.Drills;
+using AtlasBank.Chaos.Manager.Drills.Runs;
 using AtlasBank.Chaos.Manager.Infrastructure;
 using AtlasBank.Chaos.Manager.Safety;
 using AtlasBank.Chaos.Manager.Security;
@@ -60,6 +61,7 @@ public static class ChaosManagerServiceExtensions
         builder.Services.AddHostedService(provider => provider.GetRequiredService<AuditInitializer>());
         builder.Services.AddHealthChecks().AddCheck<AuditInitializer>("audit-ready");
         builder.Services.AddDrillDefinitions();
+        builder.Services.AddDrillRuns();
         builder.Services.AddOptions<AutoDisableOptions>().BindConfiguration(AutoDisableOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<AutoDisableMonitor>();
 
@@ -84,11 +86,12 @@ public static class ChaosManagerServiceExtensions
         chaos.MapChaosApi();
         chaos.MapSafetyApi();
         chaos.MapAuditApi();
-        // Drills read and, later, run chaos: the same keys, roles and audit as /chaos.
+        // Drills run chaos: the same keys, roles and audit as /chaos.
         app.MapGroup("/drills").WithTags("Drills")
             .RequireAuthorization()
             .AddEndpointFilter<AuditFilter>()
-            .MapDrillsApi();
+            .MapDrillsApi()
+            .MapDrillRunsApi();
         app.MapPrometheusScrapingEndpoint();
         return app;
     }

@@ -28,6 +28,26 @@ public sealed class DrillOptions : IValidatableObject
     [Range(1, 100_000)]
     public int MaxRatePerSecond { get; set; } = 500;
 
+    /// <summary>How long a run's owner holds it without renewing; another replica takes over a run whose lease ran out.</summary>
+    [Range(typeof(TimeSpan), "00:00:03", "00:10:00")]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often an owner renews its runs' leases (and saves their evidence so far).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan LeaseRenewal { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often every replica looks for runs whose lease ran out. Lease + this is the longest an orphan waits.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan OrphanScanInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A run's deadline is its start plus <c>DurationSeconds</c> plus this: time for slow steps, never for more chaos.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:30:00")]
+    public TimeSpan DeadlineGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long, after the workload stops, DR may take to hold the same balances as the primary.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan DrConvergenceBound { get; set; } = TimeSpan.FromSeconds(30);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrWhiteSpace(Folder) && !Directory.Exists(Folder))
@@ -38,6 +58,11 @@ public sealed class DrillOptions : IValidatableObject
         if (MinDurationSeconds > MaxDurationSeconds)
         {
             yield return new ValidationResult($"{SectionName}:MinDurationSeconds must not exceed MaxDurationSeconds.", [nameof(MinDurationSeconds)]);
+        }
+
+        if (LeaseRenewal * 2 > Lease)
+        {
+            yield return new ValidationResult($"{SectionName}:LeaseRenewal must be at most half of Lease, so one missed renewal does not lose the run.", [nameof(LeaseRenewal)]);
         }
 
         if (MinRatePerSecond > MaxRatePerSecond)

@@ -1,5 +1,6 @@
 using AtlasBank.Chaos.Manager.Chaos;
 using AtlasBank.Chaos.Manager.Drills;
+using AtlasBank.Chaos.Manager.Drills.Runs;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,25 @@ public static class DrillServiceExtensions
             return DrillLoader.Load(folders, rules);
         });
         services.AddHostedService<DrillCatalogStartup>();
+        return services;
+    }
+
+    /// <summary>
+    /// Running drills: runs kept in <c>chaosdb</c> under leases, stopped through Redis, and the orphan reaper that
+    /// rolls back the runs of a replica that died. Needs the definitions, the chaos store, the audit trail, the
+    /// workload and the invariant checker.
+    /// </summary>
+    public static IServiceCollection AddDrillRuns(this IServiceCollection services)
+    {
+        services.AddSingleton<DrillInstance>();
+        services.AddSingleton<DrillRunStore>();
+        services.AddSingleton<DrillSignals>();
+        services.AddSingleton<DrillMetrics>();
+        services.AddSingleton<DrillStepRunner>();
+        services.AddSingleton<DrillProbeEvaluator>();
+        services.AddSingleton<DrillRunner>();
+        services.AddHostedService(provider => provider.GetRequiredService<DrillRunner>());
+        services.AddHostedService<DrillOrphanReaper>();
         return services;
     }
 }

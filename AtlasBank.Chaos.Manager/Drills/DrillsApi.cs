@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace AtlasBank.Chaos.Manager.Drills;
 
-/// <summary>The drill definitions, read-only: any role may read them. Running drills comes with the runs API.</summary>
+/// <summary>The drill definitions, read-only: any role may read them. Running them is <see cref="Runs.DrillRunsApi"/>.</summary>
 public static class DrillsApi
 {
     public static IEndpointRouteBuilder MapDrillsApi(this IEndpointRouteBuilder drills)
@@ -27,12 +27,12 @@ public static class DrillsApi
     public static Ok<IReadOnlyList<DrillDefinition>> List(DrillCatalog catalog) => TypedResults.Ok(catalog.All);
 
     public static Results<Ok<DrillDefinition>, ProblemHttpResult> Get(string name, DrillCatalog catalog) =>
-        catalog.Find(name) is { } drill
-            ? TypedResults.Ok(drill)
-            : TypedResults.Problem(new ProblemDetails
-            {
-                Status = StatusCodes.Status404NotFound,
-                Title = "No such drill.",
-                Detail = $"No drill is called '{(name.Length <= DrillDefinition.MaxNameLength ? name : name[..DrillDefinition.MaxNameLength] + "…")}'. GET /drills lists them.",
-            });
+        catalog.Find(name) is { } drill ? TypedResults.Ok(drill) : TypedResults.Problem(NoSuchDrill(name));
+
+    public static ProblemDetails NoSuchDrill(string name) => new()
+    {
+        Status = StatusCodes.Status404NotFound,
+        Title = "No such drill.",
+        Detail = $"No drill is called '{(name.Length <= DrillDefinition.MaxNameLength ? name : name[..DrillDefinition.MaxNameLength] + "…")}'. GET /drills lists them.",
+    };
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AtlasBank.Chaos.Manager.Chaos;
+using AtlasBank.Chaos.Manager.Drills.Runs;
 using AtlasBank.Chaos.Manager.Infrastructure;
 using AtlasBank.Chaos.Manager.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,8 +34,12 @@ public static class SafetyApi
         return chaos;
     }
 
-    public static async Task<Ok<DisableAllResult>> DisableAll(ChaosStore store) =>
-        TypedResults.Ok(new DisableAllResult(await store.DisableAllAsync()));
+    /// <summary>Running drills are told to stop first, so none enables anything after the experiments went off.</summary>
+    public static async Task<Ok<DisableAllResult>> DisableAll(ChaosStore store, DrillRunner drills, TimeProvider timeProvider, ClaimsPrincipal user)
+    {
+        await drills.StopAllAsync(new DrillStopSignal(user.Identity?.Name ?? "unknown", timeProvider.GetUtcNow(), "an operator disabled all chaos"));
+        return TypedResults.Ok(new DisableAllResult(await store.DisableAllAsync()));
+    }
 
     public static async Task<Ok<HaltStatus>> GetHalt(ChaosStore store) =>
         TypedResults.Ok(await store.GetHaltAsync() is { } halt
@@ -42,7 +47,7 @@ public static class SafetyApi
             : new HaltStatus(false, null, null, null));
 
     public static async Task<Results<Ok<HaltStatus>, ValidationProblem, ProblemHttpResult>> EngageHalt(
-        HttpRequest request, ChaosStore store, TimeProvider timeProvider, ClaimsPrincipal user)
+        HttpRequest request, ChaosStore store, DrillRunner drills, TimeProvider timeProvider, ClaimsPrincipal user)
     {
         var reason = (string?)null;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
@@ -61,6 +66,8 @@ public static class SafetyApi
         }
 
         var halt = new ChaosHalt(user.Identity?.Name ?? "unknown", timeProvider.GetUtcNow(), reason);
+        // The halt itself stops every run (its owner reads it each second); this replica's stop at once.
+        await drills.StopAllAsync(new DrillStopSignal(halt.EngagedBy, halt.EngagedAt, $"the halt was engaged{(reason is null ? string.Empty : $" ({reason})")}"));
         var disabled = await store.EngageHaltAsync(halt);
         return TypedResults.Ok(new HaltStatus(true, halt.EngagedBy, halt.EngagedAt, halt.Reason, disabled));
     }

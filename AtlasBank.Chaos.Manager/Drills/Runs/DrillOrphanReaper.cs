@@ -1,0 +1,134 @@
+using AtlasBank.Chaos.Manager.Audit;
+using AtlasBank.Chaos.Manager.Drills.Steps;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AtlasBank.Chaos.Manager.Drills.Runs;
+
+/// <summary>
+/// On every replica, every <c>OrphanScanInterval</c>: claims the runs whose owner stopped renewing its lease (it
+/// died, or lost the database for longer than the lease), turns off the chaos they had on, runs their drill's
+/// rollback steps, and marks them <c>aborted</c> with the reason. A run is claimed by one replica only
+/// (<c>FOR UPDATE SKIP LOCKED</c>); the restarted owner is a new instance and may claim its own old runs.
+/// </summary>
+public sealed partial class DrillOrphanReaper(
+    DrillRunStore store,
+    DrillCatalog catalog,
+    DrillStepRunner steps,
+    DrillInstance instance,
+    AuditTrail audit,
+    DrillMetrics metrics,
+    IOptions<DrillOptions> options,
+    TimeProvider timeProvider,
+    ILogger<DrillOrphanReaper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ReapAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or RedisException
+                                          || (ex is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+            {
+                LogScanFailed(logger, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(options.Value.OrphanScanInterval, timeProvider, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public async Task ReapAsync(CancellationToken cancellationToken)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(DrillRunExecution.EndBound);
+        foreach (var orphan in await store.ClaimOrphansAsync(instance.Id, options.Value.Lease, bound.Token))
+        {
+            await RollBackAsync(orphan, bound.Token);
+        }
+    }
+
+    private async Task RollBackAsync(OrphanedRun orphan, CancellationToken cancellationToken)
+    {
+        var drill = catalog.Find(orphan.Drill);
+        var now = timeProvider.GetUtcNow();
+        var context = new DrillRunContext(orphan.RunId, drill ?? new DrillDefinition { Name = orphan.Drill, Target = orphan.Target }, new DrillRunParameters(0, null),
+            orphan.StartedBy, null, now);
+        using var _ = context;
+        var seq = await store.NextStepSeqAsync(orphan.RunId, cancellationToken);
+        var records = new List<DrillStepRecord>();
+        if (orphan.EnabledServices.Count > 0)
+        {
+            foreach (var service in orphan.EnabledServices)
+            {
+                context.Enabled(service, "unknown", now);
+            }
+
+            records.Add(await StepAsync(-1, DrillStepKinds.Disable, "disable every experiment the run enabled",
+                () => steps.DisableAsync(context, orphan.EnabledServices, "DrillRollbackDisableChaos")));
+        }
+
+        var rollback = drill?.Rollback ?? [];
+        for (var i = 0; i < rollback.Length; i++)
+        {
+            var step = rollback[i]!;
+            records.Add(await StepAsync(i, DrillStepKinds.Of(step), DrillStepRunner.Describe(step, drill!), step switch
+            {
+                // The run's time is over: a rollback's waits (settling time) are kept, its disables done.
+                WaitStep { Seconds: { } seconds } => async () =>
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(seconds), timeProvider, cancellationToken);
+                    return $"waited {seconds} s";
+                },
+                DisableStep { Service: { } service } => () => steps.DisableAsync(context, [service], "DrillRollbackDisableChaos"),
+                DisableAllStep => () => steps.DisableAllAsync(context),
+                _ => () => Task.FromResult("nothing to do"),
+            }));
+        }
+
+        foreach (var record in records)
+        {
+            await store.AddStepAsync(orphan.RunId, seq++, record, cancellationToken);
+        }
+
+        var reason = $"Its owner '{orphan.PreviousOwner}' stopped renewing its lease (the replica died or lost the database); replica '{instance.Id}' rolled it back.";
+        if (await store.CompleteAsync(orphan.RunId, instance.Id, DrillRunStates.Aborted, reason, timeProvider.GetUtcNow(), context.EnabledServices, null, cancellationToken))
+        {
+            metrics.OrphanEnded(orphan.Drill, DrillRunStates.Aborted);
+            await audit.RecordAsync(new AuditRecord(orphan.StartedBy, null, "DrillRunEnded", orphan.Target, null, null, StatusCodes.Status200OK,
+                $"Run {orphan.RunId} of drill '{orphan.Drill}' aborted: {reason}"));
+            LogOrphanRolledBack(logger, orphan.RunId, orphan.Drill, orphan.PreviousOwner);
+        }
+    }
+
+    private async Task<DrillStepRecord> StepAsync(int index, string kind, string description, Func<Task<string>> action)
+    {
+        var started = timeProvider.GetUtcNow();
+        string outcome = "done", detail;
+        try
+        {
+            detail = await action();
+        }
+        catch (Exception ex) when (ex is RedisException or OperationCanceledException)
+        {
+            (outcome, detail) = ("failed", ex.Message);
+        }
+
+        return new DrillStepRecord(index, "rollback", kind, description, started, timeProvider.GetUtcNow(), outcome, detail);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for orphaned drill runs failed: {Reason}")]
+    private static partial void LogScanFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DRILL_RUN_ORPHAN_ROLLED_BACK run={RunId} drill={Drill} previousOwner={PreviousOwner}")]
+    private static partial void LogOrphanRolledBack(ILogger logger, string runId, string drill, string previousOwner);
+}

@@ -1,0 +1,3 @@
+namespace AtlasBank.Chaos.Manager.Drills.Runs;
+
+public sealed record DrillRunList(int Count, IReadOnlyList<DrillRunSummary> Runs);
