@@ -1,12 +1,14 @@
 using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.Manager.Chaos;
+using AtlasBank.Chaos.Manager.Drills.Runs;
 using AtlasBank.Chaos.Manager.Drills.Steps;
 
 namespace AtlasBank.Chaos.Manager.Drills;
 
 /// <summary>
 /// The least time a method takes whatever the run's length: fixed waits, foreground workloads, and inject bursts
-/// (<c>Count</c> × (<c>IntervalMs</c> + the latency the method injected into that service)). Rest waits and
+/// (their cadence, <c>Count</c> calls <c>IntervalMs</c> apart, plus the latency the method injected into that
+/// service). Rest waits and
 /// background workloads take what is left, so they count 0. A run shorter than this would hit its deadline.
 /// </summary>
 public static class DrillMethodLength
@@ -42,7 +44,7 @@ public static class DrillMethodLength
                     totalMs += seconds * 1_000L;
                     break;
                 case InjectStep { Count: { } count } inject:
-                    totalMs += count * (inject.IntervalMs + latencyMs.GetValueOrDefault(inject.Service ?? string.Empty));
+                    totalMs += InjectMs(count, inject.IntervalMs, latencyMs.GetValueOrDefault(inject.Service ?? string.Empty));
                     break;
             }
         }
@@ -55,6 +57,13 @@ public static class DrillMethodLength
         FixedSeconds((drill.Method ?? []).Select(step => step is InjectStep { Service: null } inject
             ? new InjectStep { Count = inject.Count, IntervalMs = inject.IntervalMs, Service = drill.Target }
             : step));
+
+    /// <summary>
+    /// Calls start every <c>IntervalMs</c> whatever the latency, at most <see cref="DrillStepRunner.MaxInjectsInFlight"/>
+    /// at once: the burst lasts its cadence plus one call, or its calls in waves when the latency outlasts the cadence.
+    /// </summary>
+    private static long InjectMs(int count, int intervalMs, long latencyMs) =>
+        Math.Max((count - 1L) * intervalMs + latencyMs, (count + DrillStepRunner.MaxInjectsInFlight - 1L) / DrillStepRunner.MaxInjectsInFlight * latencyMs);
 
     private static void Enabled(Dictionary<string, long> latencyMs, EnableChaosRequest body)
     {
