@@ -30,6 +30,9 @@ public sealed class AtlasAppFixture : IAsyncLifetime
     public const string AuditKey = "5f1c9a7e3b2d4c6a8e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f";
     public static readonly TimeSpan AuditAnchorInterval = TimeSpan.FromSeconds(2);
 
+    /// <summary>The operator's drill folder the suite gives the manager: drills only tests run.</summary>
+    public static readonly string TestDrillsFolder = Path.Combine(AppContext.BaseDirectory, "Drills", "Runs", "TestDrills");
+
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
@@ -74,6 +77,8 @@ public sealed class AtlasAppFixture : IAsyncLifetime
                 // A known audit key, and the chain head anchored every 2 s (not every minute) whatever else happens.
                 $"--Parameters:chaos-audit-key={AuditKey}",
                 $"--ChaosManager:Audit:AnchorInterval={AuditAnchorInterval}",
+                // The suite's own drills, loaded beside the built-ins as an operator's folder is.
+                $"--ChaosManager:Drills:Folder={TestDrillsFolder}",
                 // A target that refuses connections at once, for the unreachable-target tests (appsettings holds entry 0).
                 "--ChaosManager:AllowedTargetHosts:1=localhost",
                 .. DatabasePasswords.Arguments,

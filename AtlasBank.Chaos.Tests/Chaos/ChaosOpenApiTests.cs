@@ -11,7 +11,7 @@ public sealed class ChaosOpenApiTests(AtlasAppFixture fixture)
     /// <summary>The endpoints mapped with a rate-limit policy (changes and inject); reads are not limited.</summary>
     private static readonly HashSet<string> RateLimited =
     [
-        "EnableChaos", "DisableChaos", "InjectChaos", "BulkEnableChaos", "BulkDisableChaos", "LiftHalt",
+        "EnableChaos", "DisableChaos", "InjectChaos", "BulkEnableChaos", "BulkDisableChaos", "LiftHalt", "StartDrillRun",
     ];
 
     /// <summary>Every path under these needs a key; nothing else does.</summary>

@@ -17,7 +17,7 @@ public sealed class DrillOverridesTests
         { """{"DurationSeconds":-1}""", "DurationSeconds", "seconds" },
         { """{"DurationSeconds":0}""", "DurationSeconds", "seconds" },
         { """{"DurationSeconds":3601}""", "DurationSeconds", "3600" },
-        { """{"DurationSeconds":20}""", "DurationSeconds", "fixed steps take 30 s" },
+        { """{"DurationSeconds":15}""", "DurationSeconds", "fixed steps take 20 s" },
         { """{"RatePerSecond":0}""", "RatePerSecond", "1 to 500" },
         { """{"RatePerSecond":501}""", "RatePerSecond", "1 to 500" },
         { """{"RatePerSecond":-3}""", "RatePerSecond", "1 to 500" },

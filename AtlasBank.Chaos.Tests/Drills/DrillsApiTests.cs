@@ -8,13 +8,14 @@ namespace AtlasBank.Chaos.Tests.Drills;
 public sealed class DrillsApiTests(AtlasAppFixture fixture)
 {
     [Fact]
-    public async Task GetDrillsListsTheSevenBuiltInsByName()
+    public async Task GetDrillsListsTheSevenBuiltInsAndTheOperatorsFolderByName()
     {
         using var viewer = fixture.CreateManagerClient(AtlasAppFixture.ViewerKey);
 
         var drills = await HttpJson.ReadAsync<JsonElement>(await viewer.GetAsync("/drills").WaitAsync(AtlasAppFixture.RequestTimeout));
 
-        Assert.Equal(BuiltInDrillTests.BuiltInNames, drills.EnumerateArray().Select(drill => drill.GetProperty("Name").GetString()));
+        var operators = Directory.GetFiles(AtlasAppFixture.TestDrillsFolder, "*.json").Select(Path.GetFileNameWithoutExtension);
+        Assert.Equal(BuiltInDrillTests.BuiltInNames.Concat(operators).Order(StringComparer.Ordinal), drills.EnumerateArray().Select(drill => drill.GetProperty("Name").GetString()));
     }
 
     [Fact]
