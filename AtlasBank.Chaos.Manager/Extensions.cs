@@ -61,6 +61,7 @@ public static class ChaosManagerServiceExtensions
         builder.Services.AddHostedService(provider => provider.GetRequiredService<AuditInitializer>());
         builder.Services.AddHealthChecks().AddCheck<AuditInitializer>("audit-ready");
         builder.Services.AddDrillDefinitions();
+        builder.AddDrillWorkload();
         builder.Services.AddDrillRuns();
         builder.Services.AddOptions<AutoDisableOptions>().BindConfiguration(AutoDisableOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<AutoDisableMonitor>();

@@ -16,7 +16,7 @@ public sealed class AtlasAppFixture : IAsyncLifetime
     public static readonly string[] ResourceNames =
     [
         "redis", "postgres", "ledgerdb", "postgres-chaos", "chaosdb", "postgres-dr", "ledgerdb-dr",
-        "ledgerdb-app", "ledgerdb-monitor", "ledgerdb-dr-reader", "chaosdb-manager",
+        "ledgerdb-app", "ledgerdb-monitor", "ledgerdb-dr-reader", "chaosdb-manager", "ledgerdb-auditor", "ledgerdb-dr-auditor",
         "ledgerapi", "ledgerapi-dr", "chaos-manager", "chaos-agent",
     ];
 

@@ -18,6 +18,8 @@ public static class DatabasePasswords
         ["ledgerdb-replicator-password"] = "ledger-replicator-3Pv7gN0k",
         ["ledgerdb-dr-reader-password"] = "ledger-reader-8Ys2hT5e",
         ["chaosdb-manager-password"] = "chaos-manager-1Bn6uQ9r",
+        ["ledgerdb-auditor-password"] = "ledger-auditor-5Kc9wR2j",
+        ["ledgerdb-dr-auditor-password"] = "ledger-dr-auditor-0Gz4mV7t",
     };
 
     public static IEnumerable<string> Arguments => Parameters.Select(parameter => $"--Parameters:{parameter.Key}={parameter.Value}");

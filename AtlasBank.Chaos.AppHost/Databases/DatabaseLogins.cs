@@ -10,4 +10,6 @@ public sealed record DatabaseLogins(
     IResourceBuilder<PostgresRoleResource> LedgerApp,
     IResourceBuilder<PostgresRoleResource> LedgerDrReader,
     IResourceBuilder<PostgresRoleResource> LedgerMonitor,
-    IResourceBuilder<PostgresRoleResource> ChaosManager);
+    IResourceBuilder<PostgresRoleResource> ChaosManager,
+    IResourceBuilder<PostgresRoleResource> LedgerAuditor,
+    IResourceBuilder<PostgresRoleResource> LedgerDrAuditor);

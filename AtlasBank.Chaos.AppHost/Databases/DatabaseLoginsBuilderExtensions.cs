@@ -17,6 +17,9 @@ public static class DatabaseLoginsBuilderExtensions
         var ledgerMonitor = builder.AddLogin("ledgerdb-monitor", DatabaseRoleNames.LedgerMonitor, data.LedgerDb);
         var ledgerDrReader = builder.AddLogin("ledgerdb-dr-reader", DatabaseRoleNames.LedgerReader, data.LedgerDrDb);
         var chaosManager = builder.AddLogin("chaosdb-manager", DatabaseRoleNames.ChaosManager, data.ChaosDb);
+        // The drills' invariant checker reads both ledgers' databases directly, read-only.
+        var ledgerAuditor = builder.AddLogin("ledgerdb-auditor", DatabaseRoleNames.LedgerAuditor, data.LedgerDb);
+        var ledgerDrAuditor = builder.AddLogin("ledgerdb-dr-auditor", DatabaseRoleNames.LedgerAuditor, data.LedgerDrDb);
         // Nobody but the DR server uses the replication login: a password, no resource.
         var replicatorPassword = builder.AddPassword("ledgerdb-replicator");
 
@@ -27,13 +30,13 @@ public static class DatabaseLoginsBuilderExtensions
             var (chaos, chaosDatabase) = PostgresServerAccess.Of(data.ChaosDb.Resource);
 
             PostgresServerAccess.AddProvisioning(builder, primary, context => LedgerProvisioning.ProvisionPrimaryAsync(
-                context, ledgerDatabase, new(ledgerApp.Resource.Password, replicatorPassword, ledgerMonitor.Resource.Password)));
+                context, ledgerDatabase, new(ledgerApp.Resource.Password, replicatorPassword, ledgerMonitor.Resource.Password, ledgerAuditor.Resource.Password)));
 
             var (host, port) = data.PublisherHostOverride ?? PostgresServerAccess.LocalAddress(primary);
             SubscriptionPassfile.GiveTo(builder, dr, async cancellationToken => SubscriptionPassfile.Line(
                 host, port, ledgerDatabase, DatabaseRoleNames.LedgerReplicator, await replicatorPassword.GetValueAsync(cancellationToken) ?? string.Empty));
             PostgresServerAccess.AddProvisioning(builder, dr, context => LedgerProvisioning.ProvisionDrAsync(
-                context, drDatabase, ledgerDrReader.Resource.Password, new(primary, host, port, ledgerDatabase, ledgerApp.Resource.Name)));
+                context, drDatabase, new(ledgerDrReader.Resource.Password, ledgerDrAuditor.Resource.Password), new(primary, host, port, ledgerDatabase, ledgerApp.Resource.Name)));
 
             PostgresServerAccess.AddProvisioning(builder, chaos, async context =>
             {
@@ -42,7 +45,7 @@ public static class DatabaseLoginsBuilderExtensions
             });
         }
 
-        return new DatabaseLogins(ledgerApp, ledgerDrReader, ledgerMonitor, chaosManager);
+        return new DatabaseLogins(ledgerApp, ledgerDrReader, ledgerMonitor, chaosManager, ledgerAuditor, ledgerDrAuditor);
     }
 
     private static IResourceBuilder<PostgresRoleResource> AddLogin(

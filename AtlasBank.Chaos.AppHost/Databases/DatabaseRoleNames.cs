@@ -18,6 +18,12 @@ public static class DatabaseRoleNames
     /// <summary>The DR ledger: SELECT only, every transaction read-only.</summary>
     public const string LedgerReader = "ledger_reader";
 
+    /// <summary>
+    /// The drills' invariant checker, on primary and DR: SELECT on the three ledger tables, every transaction
+    /// read-only; independent evidence of what the ledger service did.
+    /// </summary>
+    public const string LedgerAuditor = "ledger_auditor";
+
     /// <summary>NOLOGIN; owns <c>chaos_audit</c> and its append-only trigger.</summary>
     public const string AuditOwner = "chaos_audit_owner";
 

@@ -14,7 +14,9 @@ internal static partial class LedgerProvisioning
 {
     private static readonly string Tables = string.Join(", ", LedgerSchema.ReplicatedTables);
 
-    public sealed record PrimaryLogins(ParameterResource App, ParameterResource Replicator, ParameterResource Monitor);
+    public sealed record PrimaryLogins(ParameterResource App, ParameterResource Replicator, ParameterResource Monitor, ParameterResource Auditor);
+
+    public sealed record DrLogins(ParameterResource Reader, ParameterResource Auditor);
 
     public static async Task ProvisionPrimaryAsync(PostgresProvisioningContext context, string database, PrimaryLogins logins)
     {
@@ -24,21 +26,24 @@ internal static partial class LedgerProvisioning
         await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerApp, PostgresRoles.Login, await logins.App.GetValueAsync(cancellationToken), cancellationToken);
         await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerReplicator, PostgresRoles.ReplicationLogin, await logins.Replicator.GetValueAsync(cancellationToken), cancellationToken);
         await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerMonitor, PostgresRoles.Login, await logins.Monitor.GetValueAsync(cancellationToken), cancellationToken);
+        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerAuditor, PostgresRoles.Login, await logins.Auditor.GetValueAsync(cancellationToken), cancellationToken);
 
         await OwnedSchema.CreateAsync(admin, DatabaseRoleNames.LedgerOwner, LedgerSchema.Create, cancellationToken);
 
-        var (app, replicator, monitor) = (PostgresRoles.Identifier(DatabaseRoleNames.LedgerApp),
-            PostgresRoles.Identifier(DatabaseRoleNames.LedgerReplicator), PostgresRoles.Identifier(DatabaseRoleNames.LedgerMonitor));
+        var (app, replicator, monitor, auditor) = (PostgresRoles.Identifier(DatabaseRoleNames.LedgerApp),
+            PostgresRoles.Identifier(DatabaseRoleNames.LedgerReplicator), PostgresRoles.Identifier(DatabaseRoleNames.LedgerMonitor),
+            PostgresRoles.Identifier(DatabaseRoleNames.LedgerAuditor));
         // What LedgerStore does and nothing more: it inserts accounts, transfers and entries, and changes only a
-        // balance (SELECT … FOR UPDATE needs UPDATE on some column too).
+        // balance (SELECT … FOR UPDATE needs UPDATE on some column too). The auditor reads, in read-only transactions.
         await PostgresRoles.ExecuteAsync(admin, $"""
             REVOKE ALL ON DATABASE {PostgresRoles.Identifier(database)} FROM PUBLIC;
-            GRANT CONNECT ON DATABASE {PostgresRoles.Identifier(database)} TO {app}, {replicator}, {monitor};
-            GRANT USAGE ON SCHEMA public TO {app}, {replicator};
+            GRANT CONNECT ON DATABASE {PostgresRoles.Identifier(database)} TO {app}, {replicator}, {monitor}, {auditor};
+            GRANT USAGE ON SCHEMA public TO {app}, {replicator}, {auditor};
             GRANT SELECT, INSERT ON {Tables} TO {app};
             GRANT UPDATE (balance) ON accounts TO {app};
-            GRANT SELECT ON {Tables} TO {replicator};
+            GRANT SELECT ON {Tables} TO {replicator}, {auditor};
             GRANT pg_monitor TO {monitor};
+            ALTER ROLE {auditor} SET default_transaction_read_only = on;
             """, cancellationToken);
 
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_publication WHERE pubname = $1", admin);
@@ -52,24 +57,26 @@ internal static partial class LedgerProvisioning
     /// <summary>Where DR's subscription finds the primary: its address from DR's server, and a superuser way in for slot clean-up.</summary>
     public sealed record Publisher(IResource Server, string Host, int Port, string Database, string ProvisionedRole);
 
-    public static async Task ProvisionDrAsync(PostgresProvisioningContext context, string database, ParameterResource readerPassword, Publisher publisher)
+    public static async Task ProvisionDrAsync(PostgresProvisioningContext context, string database, DrLogins logins, Publisher publisher)
     {
         var cancellationToken = context.CancellationToken;
         await using var admin = await context.OpenAsync(database);
         await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerOwner, PostgresRoles.NoLogin, null, cancellationToken);
-        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerReader, PostgresRoles.Login, await readerPassword.GetValueAsync(cancellationToken), cancellationToken);
+        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerReader, PostgresRoles.Login, await logins.Reader.GetValueAsync(cancellationToken), cancellationToken);
+        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerAuditor, PostgresRoles.Login, await logins.Auditor.GetValueAsync(cancellationToken), cancellationToken);
 
         await OwnedSchema.CreateAsync(admin, DatabaseRoleNames.LedgerOwner, LedgerSchema.Create, cancellationToken);
 
         // DR is read-only in the database, not only over HTTP: SELECT is all the reader holds, and every
-        // transaction it starts is read-only.
-        var reader = PostgresRoles.Identifier(DatabaseRoleNames.LedgerReader);
+        // transaction it starts is read-only. The same for the drills' auditor.
+        var (reader, auditor) = (PostgresRoles.Identifier(DatabaseRoleNames.LedgerReader), PostgresRoles.Identifier(DatabaseRoleNames.LedgerAuditor));
         await PostgresRoles.ExecuteAsync(admin, $"""
             REVOKE ALL ON DATABASE {PostgresRoles.Identifier(database)} FROM PUBLIC;
-            GRANT CONNECT ON DATABASE {PostgresRoles.Identifier(database)} TO {reader};
-            GRANT USAGE ON SCHEMA public TO {reader};
-            GRANT SELECT ON {Tables} TO {reader};
+            GRANT CONNECT ON DATABASE {PostgresRoles.Identifier(database)} TO {reader}, {auditor};
+            GRANT USAGE ON SCHEMA public TO {reader}, {auditor};
+            GRANT SELECT ON {Tables} TO {reader}, {auditor};
             ALTER ROLE {reader} SET default_transaction_read_only = on;
+            ALTER ROLE {auditor} SET default_transaction_read_only = on;
             """, cancellationToken);
 
         // The publication and the replication role exist once the primary's logins are Running.

@@ -38,7 +38,13 @@ public sealed class ManifestTests : IDisposable
         Assert.Equal("{ledgerdb-app.connectionString}", ConnectionOf("ledgerapi", "ledgerdb"));
         Assert.Equal("{ledgerdb-dr-reader.connectionString}", ConnectionOf("ledgerapi-dr", "ledgerdb"));
         Assert.Equal("{chaosdb-manager.connectionString}", ConnectionOf("chaos-manager", "chaosdb"));
-        foreach (var (login, role) in new[] { ("ledgerdb-app", "ledger_app"), ("ledgerdb-dr-reader", "ledger_reader"), ("ledgerdb-monitor", "ledger_monitor"), ("chaosdb-manager", "chaos_manager") })
+        Assert.Equal("{ledgerdb-auditor.connectionString}", ConnectionOf("chaos-manager", "ledger-auditor"));
+        Assert.Equal("{ledgerdb-dr-auditor.connectionString}", ConnectionOf("chaos-manager", "ledger-dr-auditor"));
+        foreach (var (login, role) in new[]
+        {
+            ("ledgerdb-app", "ledger_app"), ("ledgerdb-dr-reader", "ledger_reader"), ("ledgerdb-monitor", "ledger_monitor"), ("chaosdb-manager", "chaos_manager"),
+            ("ledgerdb-auditor", "ledger_auditor"), ("ledgerdb-dr-auditor", "ledger_auditor"),
+        })
         {
             Assert.Equal("value.v0", TypeOf(login));
             var connectionString = resources.GetProperty(login).GetProperty("connectionString").GetString()!;

@@ -33,8 +33,10 @@ public sealed class ServiceDefaultsClientHost : IAsyncDisposable
     /// </param>
     /// <param name="chaosEnabled"><c>Chaos:Enabled</c> at start; <see cref="SetChaosEnabled"/> flips it later.</param>
     /// <param name="resilience">Further settings of the standard resilience handler, e.g. a short attempt timeout.</param>
+    /// <param name="configure">Further configuration and services, added after the defaults (e.g. the manager's drill workload).</param>
     public static async Task<ServiceDefaultsClientHost> StartAsync(
-        AtlasAppFixture fixture, TimeSpan resyncInterval, bool chaosEnabled, Action<HttpStandardResilienceOptions>? resilience = null)
+        AtlasAppFixture fixture, TimeSpan resyncInterval, bool chaosEnabled, Action<HttpStandardResilienceOptions>? resilience = null,
+        Action<HostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -57,6 +59,7 @@ public sealed class ServiceDefaultsClientHost : IAsyncDisposable
             options.Retry.BackoffType = Polly.DelayBackoffType.Constant;
             resilience?.Invoke(options);
         });
+        configure?.Invoke(builder);
 
         var host = builder.Build();
         await host.StartAsync().WaitAsync(AtlasAppFixture.RequestTimeout);
@@ -70,6 +73,8 @@ public sealed class ServiceDefaultsClientHost : IAsyncDisposable
         configuration["Chaos:Enabled"] = enabled ? "true" : "false";
         configuration.Reload();
     }
+
+    public IServiceProvider Services => _host.Services;
 
     public HttpClient CreateClient() => _host.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
 

@@ -163,6 +163,8 @@ public sealed class DatabaseRoleTests(AtlasAppFixture fixture)
     [InlineData("ledgerapi-dr", "ledgerdb")]
     [InlineData("ledgerapi-dr", "ledgerdb-publisher")]
     [InlineData("chaos-manager", "chaosdb")]
+    [InlineData("chaos-manager", "ledger-auditor")]
+    [InlineData("chaos-manager", "ledger-dr-auditor")]
     public async Task AServiceLoginReachesItsOwnDatabaseAndNoOther(string service, string connectionName)
     {
         var credentials = new NpgsqlConnectionStringBuilder(await OfAsync(fixture, service, connectionName));
@@ -176,6 +178,40 @@ public sealed class DatabaseRoleTests(AtlasAppFixture fixture)
             credentials.Database = other;
             var refused = await Assert.ThrowsAsync<PostgresException>(() => OpenAsync(credentials.ConnectionString));
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
+    }
+
+    [Theory]
+    [InlineData("ledger-auditor")]
+    [InlineData("ledger-dr-auditor")]
+    public async Task TheDrillsAuditorReadsTheLedgerTablesAndCanChangeNothingOnEitherServer(string connectionName)
+    {
+        var credentials = await OfAsync(fixture, "chaos-manager", connectionName);
+        Assert.Equal("ledger_auditor", new NpgsqlConnectionStringBuilder(credentials).Username);
+        await using var auditor = await OpenAsync(credentials);
+        foreach (var table in new[] { "accounts", "transfers", "entries" })
+        {
+            Assert.IsType<long>(await ScalarAsync(auditor, $"SELECT count(*) FROM {table}"));
+        }
+
+        // Every transaction it starts is read-only...
+        foreach (var write in new[]
+        {
+            "UPDATE accounts SET balance = balance + 1",
+            $"INSERT INTO accounts (id, name, currency, created_at) VALUES ('{Guid.NewGuid()}', 'forged', 'EUR', now())",
+        })
+        {
+            var readOnly = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(auditor, write));
+            Assert.Equal(PostgresErrorCodes.ReadOnlySqlTransaction, readOnly.SqlState);
+        }
+
+        // ...and one that asks to write is refused by the grants: SELECT is all it holds.
+        foreach (var write in new[] { "UPDATE accounts SET balance = balance + 1", "INSERT INTO entries SELECT * FROM entries LIMIT 1" })
+        {
+            await using var transaction = await auditor.BeginTransactionAsync();
+            await ExecuteAsync(auditor, "SET TRANSACTION READ WRITE", transaction);
+            var denied = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(auditor, write, transaction));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
         }
     }
 
