@@ -32,7 +32,7 @@ internal sealed class DrillTimelineSvg
     private const int StepLabelLength = 34;
     private const int ProbeLabelLength = 22;
 
-    private const string Throughput = "#3b6fb6";
+    private const string Throughput = "#7ea6e0";
     private const string ErrorRate = "#c62828";
     private const string P50 = "#1b7f5a";
     private const string P99 = "#7b3fa0";
@@ -279,6 +279,8 @@ internal sealed class DrillTimelineSvg
         svg.Append(Invariant, $"""<g class="series {name}">""");
         if (path.Length > 0)
         {
+            // A white halo under the line keeps it readable where it crosses the bars, in colour and in greyscale.
+            svg.Append(Invariant, $"""<path d="{path.ToString().Trim()}" fill="none" stroke="#fff" stroke-width="5" stroke-opacity="0.85" stroke-linejoin="round"/>""");
             svg.Append(Invariant, $"""<path d="{path.ToString().Trim()}" fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round"{dashes.TrimEnd()}/>""");
         }
 
