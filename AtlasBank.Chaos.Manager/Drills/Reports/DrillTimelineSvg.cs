@@ -20,6 +20,7 @@ internal sealed class DrillTimelineSvg
     private const double PlotWidth = PlotRight - PlotLeft;
     private const double LaneRow = 18;
     private const double RunRowHeight = 22;
+    private const double ChaosTop = RunRowHeight;
     private const double ThroughputHeight = 150;
     private const double LatencyHeight = 120;
     private const double EmptyPanelHeight = 40;
@@ -64,8 +65,6 @@ internal sealed class DrillTimelineSvg
     public static string Render(DrillReport report) => new DrillTimelineSvg(report).Draw();
 
     private bool HasWorkload => report.Timeline.Count > 0;
-
-    private const double ChaosTop = RunRowHeight;
 
     private double PanelsTop => ChaosTop + (Rows(bandRows) * LaneRow) + 8;
 
@@ -275,13 +274,13 @@ internal sealed class DrillTimelineSvg
             }
         }
 
-        var dashes = dash is null ? string.Empty : $""" stroke-dasharray="{dash}" """;
+        var dashes = dash is null ? string.Empty : $" stroke-dasharray=\"{dash}\"";
         svg.Append(Invariant, $"""<g class="series {name}">""");
         if (path.Length > 0)
         {
             // A white halo under the line keeps it readable where it crosses the bars, in colour and in greyscale.
             svg.Append(Invariant, $"""<path d="{path.ToString().Trim()}" fill="none" stroke="#fff" stroke-width="5" stroke-opacity="0.85" stroke-linejoin="round"/>""");
-            svg.Append(Invariant, $"""<path d="{path.ToString().Trim()}" fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round"{dashes.TrimEnd()}/>""");
+            svg.Append(Invariant, $"""<path d="{path.ToString().Trim()}" fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round"{dashes}/>""");
         }
 
         foreach (var (x, y) in lonePoints)
@@ -358,7 +357,7 @@ internal sealed class DrillTimelineSvg
             var rollback = string.Equals(step.Phase, "rollback", StringComparison.Ordinal);
             var x = Px(X(step.StartedAt));
             var labelY = StepsTop + (stepRows[i] * LaneRow) + 13;
-            var dash = rollback ? """ stroke-dasharray="4 3" """.TrimEnd() : string.Empty;
+            var dash = rollback ? " stroke-dasharray=\"4 3\"" : string.Empty;
             var failed = string.Equals(step.Outcome, "failed", StringComparison.Ordinal);
             svg.Append(Invariant, $"""<g class="step {(rollback ? "rollback" : "method")}"><title>{HtmlText.Escape(StepNumber(step))} {HtmlText.Escape(step.Kind)} at {Offset(step.StartedAt, origin)}: {HtmlText.Escape(step.Description)} ({HtmlText.Escape(step.Outcome)})</title>""");
             svg.Append(Invariant, $"""<line x1="{x}" y1="{Px(PanelsTop)}" x2="{x}" y2="{Px(labelY - 9)}" stroke="#555" stroke-opacity="0.7" stroke-width="1.2"{dash}/>""");
@@ -422,7 +421,7 @@ internal sealed class DrillTimelineSvg
 
         var (x, label, colour, dash) = report.EndedAt is { } ended
             ? (X(ended), $"{VerdictSymbol(report.State)} {report.State.ToUpperInvariant()} at {Offset(ended, origin)}", VerdictColour(report.State), string.Empty)
-            : (PlotRight, $"{report.State.ToUpperInvariant()}: evidence up to +{Number(spanSeconds, "0.#")} s", "#666", """ stroke-dasharray="6 4" """.TrimEnd());
+            : (PlotRight, $"{report.State.ToUpperInvariant()}: evidence up to +{Number(spanSeconds, "0.#")} s", "#666", " stroke-dasharray=\"6 4\"");
         var anchor = x - PlotLeft < LabelWidth(label) ? "start" : "end";
         var labelX = anchor == "start" ? x + 6 : x - 6;
         svg.Append(Invariant, $"""<g class="verdict"><line x1="{Px(x)}" y1="6" x2="{Px(x)}" y2="{Px(ChecksBottom)}" stroke="{colour}" stroke-width="2.5"{dash}/>""");
