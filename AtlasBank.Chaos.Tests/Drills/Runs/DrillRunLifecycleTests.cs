@@ -144,7 +144,7 @@ public sealed class DrillRunLifecycleTests(AtlasAppFixture fixture) : IAsyncLife
 
         KillManagerProcess();
         var killed = Stopwatch.StartNew();
-        await fixture.App.ResourceNotifications.WaitForResourceAsync("chaos-manager", state => state.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart")
+        await fixture.App.ResourceNotifications.WaitForResourceAsync("chaos-manager", state => state.Snapshot.State?.Text is "Exited" or "Finished")
             .WaitAsync(AtlasAppFixture.RequestTimeout);
         await fixture.App.ResourceCommands.ExecuteCommandAsync("chaos-manager", KnownResourceCommands.StartCommand).WaitAsync(AtlasAppFixture.RequestTimeout);
         await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("chaos-manager").WaitAsync(AtlasAppFixture.StartTimeout);
@@ -230,11 +230,28 @@ public sealed class DrillRunLifecycleTests(AtlasAppFixture fixture) : IAsyncLife
         return value!;
     }
 
-    /// <summary>SIGKILL: the manager gets no chance to roll anything back itself.</summary>
+    /// <summary>
+    /// SIGKILL, so the manager gets no chance to roll anything back itself. DCP starts a project through a launcher
+    /// (<c>executable.pid</c>) whose child is the manager: both go, the manager first.
+    /// </summary>
     private void KillManagerProcess()
     {
         Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState("chaos-manager", out var state), "the manager's state");
-        var pid = state!.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value;
-        Process.GetProcessById(Convert.ToInt32(pid, CultureInfo.InvariantCulture)).Kill();
+        var launcher = Convert.ToInt32(state!.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
+        var tree = Descendants(launcher).Append(launcher).ToArray();
+        Assert.True(tree.Length > 1, $"the manager process under launcher {launcher}");
+        foreach (var pid in tree)
+        {
+            Process.GetProcessById(pid).Kill();
+        }
+    }
+
+    /// <summary>Every process below <paramref name="pid"/>, deepest first.</summary>
+    private static IEnumerable<int> Descendants(int pid)
+    {
+        var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children")
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(child => int.Parse(child, CultureInfo.InvariantCulture));
+        return children.SelectMany(child => Descendants(child).Append(child));
     }
 }
