@@ -107,6 +107,12 @@ public sealed class DrillRunLifecycleTests(AtlasAppFixture fixture) : IAsyncLife
         Assert.Contains("tolerance of 100 ms", ended.Reason, StringComparison.Ordinal);
         Assert.Contains(ended.Checks, check => check.Probe == "transfers-p99" && check.Outcome == DrillCheckPhases.Violated);
         Assert.DoesNotContain((await Chaos().ListAsync()).Experiments, experiment => experiment.Service == "ledger");
+
+        // The run is counted by its verdict, no longer running, and its workload's requests by outcome.
+        var metrics = await _operator.Http.GetStringAsync("/metrics").WaitAsync(AtlasAppFixture.RequestTimeout);
+        Assert.Matches("""drill_runs_total\{[^}]*drill="test-tight-latency"[^}]*verdict="failed"[^}]*\} [1-9]""", metrics);
+        Assert.Matches("""drill_running\{[^}]*drill="test-tight-latency"[^}]*\} 0""", metrics);
+        Assert.Matches("""drill_workload_requests_total\{[^}]*outcome="acknowledged"[^}]*\} [1-9]""", metrics);
     }
 
     [Fact]
@@ -130,6 +136,8 @@ public sealed class DrillRunLifecycleTests(AtlasAppFixture fixture) : IAsyncLife
             var violated = (await _operator.ReportAsync(run.RunId)).Invariants.Where(invariant => !invariant.Holds).ToArray();
             Assert.Contains(violated, invariant => invariant.Invariant == "conservation" && invariant.Accounts.Contains(account));
             Assert.Contains(violated, invariant => invariant.Invariant == "entries-equal-balances" && invariant.Accounts.Contains(account));
+            Assert.Matches("""drill_invariant_violations_total\{[^}]*invariant="conservation"[^}]*\} [1-9]""",
+                await _operator.Http.GetStringAsync("/metrics").WaitAsync(AtlasAppFixture.RequestTimeout));
         }
         finally
         {
