@@ -31,6 +31,7 @@ public sealed partial class DrillRunExecution(
     DrillMetrics metrics,
     IOptions<DrillOptions> options,
     TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
     ILogger<DrillRunExecution> logger) : IDisposable
 {
     /// <summary>How long the end of a run may wait on its bookkeeping (saving, audit) once chaos is off.</summary>
@@ -406,7 +407,7 @@ public sealed partial class DrillRunExecution(
         {
             await run.SaveAsync(store, token);
             return await store.CompleteAsync(run.RunId, owner, state, reason, timeProvider.GetUtcNow(), run.EnabledServices, run.Evidence(), token);
-        }, "record the run's verdict", EndBound);
+        }, "record the run's verdict", Timeout.InfiniteTimeSpan);
         await audit.RecordAsync(new AuditRecord(run.StartedBy, run.StartedByRole, "DrillRunEnded", Drill.Target, null, null,
             StatusCodes.Status200OK, $"Run {run.RunId} of drill '{Drill.Name}' {state}: {reason}"));
         LogRunEnded(logger, run.RunId, Drill.Name!, state, reason, completed);
@@ -511,9 +512,13 @@ public sealed partial class DrillRunExecution(
         }
     }
 
+    /// <summary>
+    /// Tries <paramref name="action"/> until it answers or <paramref name="bound"/> passes (infinite: until the manager
+    /// stops — a verdict is never dropped while the database is away; the lease then hands it to another replica).
+    /// </summary>
     private async Task<bool> BoundedAsync(Func<CancellationToken, Task<bool>> action, string what, TimeSpan? bound = null)
     {
-        var until = timeProvider.GetUtcNow() + (bound ?? StoreTimeout);
+        var until = bound == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : timeProvider.GetUtcNow() + (bound ?? StoreTimeout);
         while (true)
         {
             try
@@ -523,13 +528,13 @@ public sealed partial class DrillRunExecution(
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or OperationCanceledException or TimeoutException)
             {
-                if (timeProvider.GetUtcNow() >= until)
+                if (timeProvider.GetUtcNow() >= until || lifetime.ApplicationStopping.IsCancellationRequested)
                 {
                     LogStoreFailed(logger, run.RunId, what, ex.Message);
                     return false;
                 }
 
-                await Task.Delay(SignalInterval, timeProvider);
+                await Task.Delay(SignalInterval, timeProvider, lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }

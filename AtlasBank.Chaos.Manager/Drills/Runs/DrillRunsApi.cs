@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Text.RegularExpressions;
+using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Drills.Reports;
 using AtlasBank.Chaos.Manager.Safety;
 using AtlasBank.Chaos.Manager.Security;
@@ -13,7 +15,7 @@ namespace AtlasBank.Chaos.Manager.Drills.Runs;
 /// reports (any role), abort (operator; never rate limited, never waiting on the audit database, as the emergency
 /// stop).
 /// </summary>
-public static class DrillRunsApi
+public static partial class DrillRunsApi
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 200;
@@ -54,7 +56,7 @@ public static class DrillRunsApi
         drills.MapEmergencyStopGroup().MapPost("/runs/{runId}/abort", Abort)
             .WithName("AbortDrillRun")
             .WithSummary("Abort a run: its owner stops it within a second, rolls it back and marks it aborted.")
-            .WithDescription("Signals the run's owner through Redis (and stops it at once if this replica owns it); the owner stops the method and the workload, turns off every experiment the run enabled, runs the drill's rollback and marks the run aborted with the reason. 202 with the run as it was; 404 for an unknown run; 409 when it has ended already. Needs an operator or admin key; never rate limited.")
+            .WithDescription("Signals the run's owner through Redis (and stops it at once if this replica owns it); the owner stops the method and the workload, turns off every experiment the run enabled, runs the drill's rollback and marks the run aborted with the reason. 202 with the run as it was (without it while the control plane's database is unavailable: the abort still goes out through Redis); 404 for an unknown run; 409 when it has ended already. Needs an operator or admin key; never rate limited.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return drills;
@@ -142,30 +144,52 @@ public static class DrillRunsApi
         return TypedResults.Text(DrillReportHtml.Render(DrillReports.Of(found.Run, found.Evidence, catalog.Find(found.Run.Drill))), "text/html; charset=utf-8");
     }
 
-    public static async Task<Results<Accepted<DrillRun>, ProblemHttpResult>> Abort(
+    public static async Task<Results<Accepted<DrillRun>, Accepted, ProblemHttpResult>> Abort(
         string runId, ClaimsPrincipal user, DrillRunStore store, DrillRunner runner, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        if (await FindAsync(runId, store, cancellationToken) is not { } found)
+        if (!RunIdFormat().IsMatch(runId))
         {
             return TypedResults.Problem(NoSuchRun(runId));
         }
 
-        if (!DrillRunStates.IsActive(found.Run.State))
+        var signal = new DrillStopSignal(user.Identity?.Name ?? "unknown", timeProvider.GetUtcNow(), "an operator aborted the run");
+        (DrillRun Run, DrillRunEvidence Evidence)? found;
+        try
+        {
+            found = await store.GetAsync(runId, cancellationToken);
+        }
+        catch (Exception ex) when (AuditTrail.IsUnavailable(ex))
+        {
+            // Stopping never waits on the control plane's database: the owner hears the abort through Redis.
+            await runner.AbortAsync(runId, signal);
+            return TypedResults.Accepted($"/drills/runs/{runId}");
+        }
+
+        if (found is not { Run: var run })
+        {
+            return TypedResults.Problem(NoSuchRun(runId));
+        }
+
+        if (!DrillRunStates.IsActive(run.State))
         {
             return TypedResults.Problem(new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
                 Title = "The run has ended.",
-                Detail = $"Run {runId} ended {found.Run.State} at {found.Run.EndedAt:u}: {found.Run.Reason}",
+                Detail = $"Run {runId} ended {run.State} at {run.EndedAt:u}: {run.Reason}",
             });
         }
 
-        await runner.AbortAsync(runId, new DrillStopSignal(user.Identity?.Name ?? "unknown", timeProvider.GetUtcNow(), "an operator aborted the run"));
-        return TypedResults.Accepted($"/drills/runs/{runId}", found.Run);
+        await runner.AbortAsync(runId, signal);
+        return TypedResults.Accepted($"/drills/runs/{runId}", run);
     }
 
     private static async Task<(DrillRun Run, DrillRunEvidence Evidence)?> FindAsync(string runId, DrillRunStore store, CancellationToken cancellationToken) =>
-        runId.Length > MaxRunIdLength ? null : await store.GetAsync(runId, cancellationToken);
+        RunIdFormat().IsMatch(runId) ? await store.GetAsync(runId, cancellationToken) : null;
+
+    /// <summary>What <see cref="DrillRunner"/> makes: anything else is no run, and never becomes a Redis key.</summary>
+    [GeneratedRegex("^run-[0-9a-f]{32}$")]
+    private static partial Regex RunIdFormat();
 
     private static ProblemDetails NoSuchRun(string runId) => new()
     {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Drills.Runs;
 using AtlasBank.Chaos.Tests.Chaos;
+using AtlasBank.Chaos.Tests.Safety;
 using Npgsql;
 
 namespace AtlasBank.Chaos.Tests.Drills.Runs;
@@ -64,6 +65,30 @@ public sealed class DrillRunLifecycleTests(AtlasAppFixture fixture) : IAsyncLife
             page => AuditedLifecycle.All(operation => page.Entries.Any(entry => entry.Operation == operation && Mentions(entry, run.RunId))),
             "the run's start, abort and end on the audit record");
         Assert.Contains(audit.Entries, entry => entry.Operation == "DrillRollbackDisableChaos" && Mentions(entry, run.RunId));
+    }
+
+    [Fact]
+    public async Task AnAbortWithTheControlPlanesDatabaseFrozenStillStopsTheRunsChaosAndTheRunEndsAbortedOnceItIsBack()
+    {
+        var run = await StartWithChaosOnAsync("service-latency");
+
+        var outage = await PostgresOutage.BeginAsync(fixture, "postgres-chaos", OutageKind.Frozen);
+        try
+        {
+            using var abort = await _operator.AbortAsync(run.RunId);
+
+            Assert.Equal(HttpStatusCode.Accepted, abort.StatusCode);
+            await Eventually.TrueAsync(async () => !(await Chaos().ListAsync()).Experiments.Any(experiment => experiment.Service == "ledger"),
+                TimeSpan.FromSeconds(10), "the run's chaos to go off while chaosdb is frozen");
+        }
+        finally
+        {
+            await outage.EndAsync();
+        }
+
+        var ended = await _operator.WaitForEndAsync(run.RunId, StopTimeout);
+        Assert.Equal(DrillRunStates.Aborted, ended.State);
+        Assert.Contains("aborted the run", ended.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
