@@ -264,7 +264,7 @@ public static class DrillReportHtml
         html.Append("</section>\n");
     }
 
-    private static bool IsRollback(DrillStepRecord step) => string.Equals(step.Phase, "rollback", StringComparison.Ordinal);
+    private static bool IsRollback(DrillStepRecord step) => string.Equals(step.Phase, DrillStepOutcomes.RollbackPhase, StringComparison.Ordinal);
 
     private static void StepTable(StringBuilder html, string title, List<DrillStepRecord> steps, DateTimeOffset origin, string none)
     {
@@ -281,14 +281,15 @@ public static class DrillReportHtml
             var took = (step.EndedAt, step.Outcome) switch
             {
                 ({ } ended, _) => Duration(ended - step.StartedAt),
-                (null, "skipped") => "—",
+                (null, DrillStepOutcomes.Skipped) => "—",
                 _ => "running",
             };
             var outcome = step.Outcome switch
             {
-                "done" => "<span class=\"ok\">✓ done</span>",
-                "failed" => "<span class=\"bad\">✕ failed</span>",
-                "skipped" => "<span class=\"muted\">– skipped</span>",
+                DrillStepOutcomes.Done => "<span class=\"ok\">✓ done</span>",
+                DrillStepOutcomes.Failed => "<span class=\"bad\">✕ failed</span>",
+                DrillStepOutcomes.Stopped => "<span class=\"bad\">■ stopped</span>",
+                DrillStepOutcomes.Skipped => "<span class=\"muted\">– skipped</span>",
                 var other => E(other),
             };
             html.Append(Invariant, $"<tr class=\"step-row\"><td class=\"num\">{E(DrillTimelineSvg.StepNumber(step))}</td><td><strong>{E(step.Kind)}</strong><br />{E(step.Description)}</td>")

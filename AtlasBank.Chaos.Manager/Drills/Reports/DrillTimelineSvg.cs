@@ -152,7 +152,7 @@ internal sealed class DrillTimelineSvg
 
     /// <summary>What the report's step tables number a step: method steps by index, rollback steps with an R.</summary>
     public static string StepNumber(DrillStepRecord step) =>
-        string.Equals(step.Phase, "rollback", StringComparison.Ordinal) ? $"R{step.Index}" : $"{step.Index}";
+        string.Equals(step.Phase, DrillStepOutcomes.RollbackPhase, StringComparison.Ordinal) ? $"R{step.Index}" : $"{step.Index}";
 
     private void DrawTimeGrid()
     {
@@ -354,11 +354,11 @@ internal sealed class DrillTimelineSvg
         for (var i = 0; i < report.Steps.Count; i++)
         {
             var step = report.Steps[i];
-            var rollback = string.Equals(step.Phase, "rollback", StringComparison.Ordinal);
+            var rollback = string.Equals(step.Phase, DrillStepOutcomes.RollbackPhase, StringComparison.Ordinal);
             var x = Px(X(step.StartedAt));
             var labelY = StepsTop + (stepRows[i] * LaneRow) + 13;
             var dash = rollback ? " stroke-dasharray=\"4 3\"" : string.Empty;
-            var failed = string.Equals(step.Outcome, "failed", StringComparison.Ordinal);
+            var failed = step.Outcome is DrillStepOutcomes.Failed or DrillStepOutcomes.Stopped;
             svg.Append(Invariant, $"""<g class="step {(rollback ? "rollback" : "method")}"><title>{HtmlText.Escape(StepNumber(step))} {HtmlText.Escape(step.Kind)} at {Offset(step.StartedAt, origin)}: {HtmlText.Escape(step.Description)} ({HtmlText.Escape(step.Outcome)})</title>""");
             svg.Append(Invariant, $"""<line x1="{x}" y1="{Px(PanelsTop)}" x2="{x}" y2="{Px(labelY - 9)}" stroke="#555" stroke-opacity="0.7" stroke-width="1.2"{dash}/>""");
             svg.Append(Invariant, $"""<path d="M{x} {Px(labelY - 4)} l-4 -6 h8 Z" fill="{(failed ? Violated : "#555")}"/>""");

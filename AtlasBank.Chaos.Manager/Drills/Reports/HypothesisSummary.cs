@@ -15,11 +15,11 @@ internal sealed record PhaseTally(int Held, int Violated, int Skipped, DrillChec
 /// <summary>One hypothesis probe as the report's table shows it: its checks before, during and after the method.</summary>
 internal sealed record HypothesisSummary(string Probe, string Kind, PhaseTally Before, PhaseTally During, PhaseTally After)
 {
-    public const string BeforePhase = "before";
-    public const string DuringPhase = "during";
-    public const string AfterPhase = "after";
-    public const string Held = "held";
-    public const string Violated = "violated";
+    public const string BeforePhase = DrillCheckPhases.Before;
+    public const string DuringPhase = DrillCheckPhases.During;
+    public const string AfterPhase = DrillCheckPhases.After;
+    public const string Held = DrillCheckPhases.Held;
+    public const string Violated = DrillCheckPhases.Violated;
 
     /// <summary>Every probe that was checked, in the order it was first checked.</summary>
     public static IReadOnlyList<HypothesisSummary> Of(IReadOnlyList<DrillCheckRecord> checks) =>

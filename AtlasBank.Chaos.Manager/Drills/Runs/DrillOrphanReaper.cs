@@ -113,17 +113,17 @@ public sealed partial class DrillOrphanReaper(
     private async Task<DrillStepRecord> StepAsync(int index, string kind, string description, Func<Task<string>> action)
     {
         var started = timeProvider.GetUtcNow();
-        string outcome = "done", detail;
+        string outcome = DrillStepOutcomes.Done, detail;
         try
         {
             detail = await action();
         }
         catch (Exception ex) when (ex is RedisException or OperationCanceledException)
         {
-            (outcome, detail) = ("failed", ex.Message);
+            (outcome, detail) = (DrillStepOutcomes.Failed, ex.Message);
         }
 
-        return new DrillStepRecord(index, "rollback", kind, description, started, timeProvider.GetUtcNow(), outcome, detail);
+        return new DrillStepRecord(index, DrillStepOutcomes.RollbackPhase, kind, description, started, timeProvider.GetUtcNow(), outcome, detail);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for orphaned drill runs failed: {Reason}")]

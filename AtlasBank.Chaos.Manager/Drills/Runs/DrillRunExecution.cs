@@ -125,31 +125,31 @@ public sealed partial class DrillRunExecution(
             var started = timeProvider.GetUtcNow();
             if (run.Stopping.IsCancellationRequested)
             {
-                run.Step(new DrillStepRecord(i, "method", DrillStepKinds.Of(step), description, started, started, DrillCheckPhases.Skipped, "the run had stopped"));
+                run.Step(new DrillStepRecord(i, DrillStepOutcomes.MethodPhase, DrillStepKinds.Of(step), description, started, started, DrillStepOutcomes.Skipped, "the run had stopped"));
                 continue;
             }
 
-            string outcome = "done", detail;
+            string outcome = DrillStepOutcomes.Done, detail;
             try
             {
                 detail = await RunStepAsync(step, i);
             }
             catch (OperationCanceledException) when (run.Stopping.IsCancellationRequested)
             {
-                (outcome, detail) = ("stopped", $"stopped: {run.StopReason}");
+                (outcome, detail) = (DrillStepOutcomes.Stopped, $"stopped: {run.StopReason}");
             }
             catch (ChaosHaltedException)
             {
-                (outcome, detail) = ("failed", "refused: the halt is engaged");
+                (outcome, detail) = (DrillStepOutcomes.Failed, "refused: the halt is engaged");
                 run.TryStop(DrillRunStates.Aborted, "The halt is engaged: the drill may not enable chaos.");
             }
             catch (RedisException ex)
             {
-                (outcome, detail) = ("failed", $"Redis: {ex.Message}");
+                (outcome, detail) = (DrillStepOutcomes.Failed, $"Redis: {ex.Message}");
                 run.TryStop(DrillRunStates.Failed, $"Step {i} ({description}) failed: Redis is unreachable ({ex.Message}).");
             }
 
-            run.Step(new DrillStepRecord(i, "method", DrillStepKinds.Of(step), description, started, timeProvider.GetUtcNow(), outcome, detail));
+            run.Step(new DrillStepRecord(i, DrillStepOutcomes.MethodPhase, DrillStepKinds.Of(step), description, started, timeProvider.GetUtcNow(), outcome, detail));
             if (step is EnableStep or BulkEnableStep)
             {
                 // Who must roll back what is saved at once, not at the next renewal: the owner may die any moment.
@@ -421,17 +421,17 @@ public sealed partial class DrillRunExecution(
         var enabled = run.EnabledServices;
         if (enabled.Count > 0)
         {
-            string outcome = "done", detail;
+            string outcome = DrillStepOutcomes.Done, detail;
             try
             {
                 detail = await steps.DisableAsync(run, enabled, "DrillRollbackDisableChaos");
             }
             catch (RedisException ex)
             {
-                (outcome, detail) = ("failed", $"Redis: {ex.Message}; the experiments' leases end them by the run's deadline");
+                (outcome, detail) = (DrillStepOutcomes.Failed, $"Redis: {ex.Message}; the experiments' leases end them by the run's deadline");
             }
 
-            run.Step(new DrillStepRecord(-1, "rollback", DrillStepKinds.Disable, "disable every experiment the run enabled", started, timeProvider.GetUtcNow(), outcome, detail));
+            run.Step(new DrillStepRecord(-1, DrillStepOutcomes.RollbackPhase, DrillStepKinds.Disable, "disable every experiment the run enabled", started, timeProvider.GetUtcNow(), outcome, detail));
         }
 
         var rollback = Drill.Rollback ?? [];
@@ -439,7 +439,7 @@ public sealed partial class DrillRunExecution(
         {
             var step = rollback[i]!;
             var stepStarted = timeProvider.GetUtcNow();
-            string outcome = "done", detail;
+            string outcome = DrillStepOutcomes.Done, detail;
             try
             {
                 detail = step switch
@@ -452,10 +452,10 @@ public sealed partial class DrillRunExecution(
             }
             catch (Exception ex) when (ex is RedisException or OperationCanceledException)
             {
-                (outcome, detail) = ("failed", ex.Message);
+                (outcome, detail) = (DrillStepOutcomes.Failed, ex.Message);
             }
 
-            run.Step(new DrillStepRecord(i, "rollback", DrillStepKinds.Of(step), DrillStepRunner.Describe(step, Drill), stepStarted, timeProvider.GetUtcNow(), outcome, detail));
+            run.Step(new DrillStepRecord(i, DrillStepOutcomes.RollbackPhase, DrillStepKinds.Of(step), DrillStepRunner.Describe(step, Drill), stepStarted, timeProvider.GetUtcNow(), outcome, detail));
         }
     }
 
