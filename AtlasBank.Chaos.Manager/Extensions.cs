@@ -17,6 +17,7 @@ public static class ChaosManagerServiceExtensions
     /// <summary>Chaos state lives in Redis; the audit trail lives in PostgreSQL (chaosdb).</summary>
     public static IHostApplicationBuilder AddChaosManagerServices(this IHostApplicationBuilder builder)
     {
+        ThreadPoolFloor.Apply();
         builder.AddRedisClient("redis");
         // Every wait on the audit database is short: a hung server must behave like a stopped one.
         var audit = builder.Configuration.GetSection(AuditOptions.SectionName).Get<AuditOptions>() ?? new AuditOptions();
