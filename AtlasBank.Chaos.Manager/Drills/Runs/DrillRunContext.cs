@@ -20,6 +20,7 @@ public sealed class DrillRunContext(
     private readonly Dictionary<string, LatencyWindow> _httpLatencies = new(StringComparer.Ordinal);
     private readonly Queue<Func<DrillRunStore, CancellationToken, Task>> _unsaved = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _saving = new(1, 1);
     private int _stepSeq;
     private int _checkSeq;
 
@@ -168,25 +169,36 @@ public sealed class DrillRunContext(
         }
     }
 
-    /// <summary>Saves the steps and checks not yet in the database, oldest first; what fails stays queued for the next try.</summary>
+    /// <summary>
+    /// Saves the steps and checks not yet in the database, oldest first; what fails stays queued for the next try.
+    /// One save at a time: the method (after an enable) and the lease renewal may both ask at once.
+    /// </summary>
     public async Task SaveAsync(DrillRunStore store, CancellationToken cancellationToken)
     {
-        while (true)
+        await _saving.WaitAsync(cancellationToken);
+        try
         {
-            Func<DrillRunStore, CancellationToken, Task>? save;
-            lock (_gate)
+            while (true)
             {
-                if (!_unsaved.TryPeek(out save))
+                Func<DrillRunStore, CancellationToken, Task>? save;
+                lock (_gate)
                 {
-                    return;
+                    if (!_unsaved.TryPeek(out save))
+                    {
+                        return;
+                    }
+                }
+
+                await save(store, cancellationToken);
+                lock (_gate)
+                {
+                    _unsaved.Dequeue();
                 }
             }
-
-            await save(store, cancellationToken);
-            lock (_gate)
-            {
-                _unsaved.Dequeue();
-            }
+        }
+        finally
+        {
+            _saving.Release();
         }
     }
 
@@ -199,7 +211,11 @@ public sealed class DrillRunContext(
         }
     }
 
-    public void Dispose() => _stop.Dispose();
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _saving.Dispose();
+    }
 
     private void CloseBand(string service, DateTimeOffset at)
     {
