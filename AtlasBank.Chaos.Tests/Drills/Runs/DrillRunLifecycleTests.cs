@@ -106,6 +106,30 @@ public sealed class DrillRunLifecycleTests(AtlasAppFixture fixture) : IAsyncLife
     }
 
     [Fact]
+    public async Task TheHaltMidRunAbortsTheRunAndNoDrillStartsUntilItIsLifted()
+    {
+        var run = await StartWithChaosOnAsync("service-latency");
+        using var admin = fixture.CreateManagerClient(AtlasAppFixture.AdminKey);
+
+        using var halt = await _operator.Http.PostAsync("/chaos/halt", null).WaitAsync(AtlasAppFixture.RequestTimeout);
+        try
+        {
+            var ended = await _operator.WaitForEndAsync(run.RunId, StopTimeout);
+            using var refused = await _operator.PostRunAsync("nightly", """{"DurationSeconds":20}""");
+
+            Assert.Equal(HttpStatusCode.OK, halt.StatusCode);
+            Assert.Equal(DrillRunStates.Aborted, ended.State);
+            Assert.Contains("the halt was engaged", ended.Reason, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains("halt", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            (await admin.DeleteAsync("/chaos/halt").WaitAsync(AtlasAppFixture.RequestTimeout)).Dispose();
+        }
+    }
+
+    [Fact]
     public async Task ASecondRunOnTheSameTargetIs409NamingTheRunningOne()
     {
         var first = await Start("service-latency");
