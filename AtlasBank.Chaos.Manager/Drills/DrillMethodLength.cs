@@ -53,10 +53,20 @@ public static class DrillMethodLength
     }
 
     /// <summary>The fixed length of <paramref name="drill"/>'s method, injects into its target included.</summary>
-    public static int FixedSeconds(DrillDefinition drill) =>
-        FixedSeconds((drill.Method ?? []).Select(step => step is InjectStep { Service: null } inject
+    public static int FixedSeconds(DrillDefinition drill) => FixedSeconds(WithTargets(drill));
+
+    /// <summary>The fixed time the steps after step <paramref name="index"/> take, with the latency the steps before left on (a rest wait's complement).</summary>
+    public static int FixedSecondsAfter(DrillDefinition drill, int index)
+    {
+        var method = WithTargets(drill).ToArray();
+        return FixedSeconds(method) - FixedSeconds(method.Take(index + 1));
+    }
+
+    /// <summary>The method with each inject that names no service aimed at the drill's target.</summary>
+    private static IEnumerable<DrillStep?> WithTargets(DrillDefinition drill) =>
+        (drill.Method ?? []).Select(step => step is InjectStep { Service: null } inject
             ? new InjectStep { Count = inject.Count, IntervalMs = inject.IntervalMs, Service = drill.Target }
-            : step));
+            : step);
 
     /// <summary>
     /// Calls start every <c>IntervalMs</c> whatever the latency, at most <see cref="DrillStepRunner.MaxInjectsInFlight"/>

@@ -10,4 +10,15 @@ public static class DrillProbeKinds
     public const string Drift = "drift";
 
     public static readonly string[] All = [Http, Workload, Invariants, Replication, Drift];
+
+    /// <summary>The kind a probe is written with (its type's discriminator).</summary>
+    public static string Of(DrillProbe probe) => probe switch
+    {
+        HttpProbe => Http,
+        WorkloadProbe => Workload,
+        InvariantsProbe => Invariants,
+        ReplicationProbe => Replication,
+        DriftProbe => Drift,
+        _ => throw new ArgumentOutOfRangeException(nameof(probe), probe.GetType().Name, "Not a known probe."),
+    };
 }

@@ -1,5 +1,4 @@
 using AtlasBank.Chaos.Manager.Audit;
-using AtlasBank.Chaos.Manager.Drills.Steps;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -65,36 +64,12 @@ public sealed partial class DrillOrphanReaper(
             orphan.StartedBy, null, now);
         using var _ = context;
         var seq = await store.NextStepSeqAsync(orphan.RunId, cancellationToken);
-        var records = new List<DrillStepRecord>();
-        if (orphan.EnabledServices.Count > 0)
+        foreach (var service in orphan.EnabledServices)
         {
-            foreach (var service in orphan.EnabledServices)
-            {
-                context.Enabled(service, "unknown", now);
-            }
-
-            records.Add(await StepAsync(-1, DrillStepKinds.Disable, "disable every experiment the run enabled",
-                () => steps.DisableAsync(context, orphan.EnabledServices, "DrillRollbackDisableChaos")));
+            context.Enabled(service, "unknown", now);
         }
 
-        var rollback = drill?.Rollback ?? [];
-        for (var i = 0; i < rollback.Length; i++)
-        {
-            var step = rollback[i]!;
-            records.Add(await StepAsync(i, DrillStepKinds.Of(step), DrillStepRunner.Describe(step, drill!), step switch
-            {
-                // The run's time is over: a rollback's waits (settling time) are kept, its disables done.
-                WaitStep { Seconds: { } seconds } => async () =>
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(seconds), timeProvider, cancellationToken);
-                    return $"waited {seconds} s";
-                },
-                DisableStep { Service: { } service } => () => steps.DisableAsync(context, [service], "DrillRollbackDisableChaos"),
-                DisableAllStep => () => steps.DisableAllAsync(context),
-                _ => () => Task.FromResult("nothing to do"),
-            }));
-        }
-
+        var records = await steps.RollBackAsync(context, cancellationToken);
         foreach (var record in records)
         {
             await store.AddStepAsync(orphan.RunId, seq++, record, cancellationToken);
@@ -108,22 +83,6 @@ public sealed partial class DrillOrphanReaper(
                 $"Run {orphan.RunId} of drill '{orphan.Drill}' aborted: {reason}"));
             LogOrphanRolledBack(logger, orphan.RunId, orphan.Drill, orphan.PreviousOwner);
         }
-    }
-
-    private async Task<DrillStepRecord> StepAsync(int index, string kind, string description, Func<Task<string>> action)
-    {
-        var started = timeProvider.GetUtcNow();
-        string outcome = DrillStepOutcomes.Done, detail;
-        try
-        {
-            detail = await action();
-        }
-        catch (Exception ex) when (ex is RedisException or OperationCanceledException)
-        {
-            (outcome, detail) = (DrillStepOutcomes.Failed, ex.Message);
-        }
-
-        return new DrillStepRecord(index, DrillStepOutcomes.RollbackPhase, kind, description, started, timeProvider.GetUtcNow(), outcome, detail);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for orphaned drill runs failed: {Reason}")]

@@ -167,7 +167,7 @@ public sealed partial class DrillRunExecution(
             case BulkEnableStep { Body: { } bodies }:
                 return await steps.EnableAsync(run, [.. bodies.OfType<EnableChaosRequest>()], Remaining());
             case WaitStep { Rest: true }:
-                var rest = run.StartedAt + Duration - TimeSpan.FromSeconds(FixedSecondsAfter(index)) - timeProvider.GetUtcNow();
+                var rest = run.StartedAt + Duration - TimeSpan.FromSeconds(DrillMethodLength.FixedSecondsAfter(Drill, index)) - timeProvider.GetUtcNow();
                 await DelayAsync(rest);
                 return $"waited {Math.Max(0, rest.TotalSeconds):0.#} s";
             case WaitStep { Seconds: { } seconds }:
@@ -197,15 +197,6 @@ public sealed partial class DrillRunExecution(
         }
     }
 
-    /// <summary>The fixed time the steps after <paramref name="index"/> take, with the latency the earlier steps left on.</summary>
-    private int FixedSecondsAfter(int index)
-    {
-        var method = Drill.Method!.Select(step => step is InjectStep { Service: null } inject
-            ? new InjectStep { Count = inject.Count, IntervalMs = inject.IntervalMs, Service = Drill.Target }
-            : step).ToArray();
-        return DrillMethodLength.FixedSeconds(method) - DrillMethodLength.FixedSeconds(method.Take(index + 1));
-    }
-
     private int RateOf(WorkloadStep step) => run.Parameters.RatePerSecond ?? step.RatePerSecond!.Value;
 
     private TimeSpan Remaining() => run.StartedAt + Duration - timeProvider.GetUtcNow() is var left && left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
@@ -227,7 +218,7 @@ public sealed partial class DrillRunExecution(
                 outcome = ProbeOutcome.Violated($"the probe could not be evaluated: {ex.GetType().Name}: {ex.Message}");
             }
 
-            run.Check(new DrillCheckRecord(timeProvider.GetUtcNow(), phase, probe.Name!, ProbeKind(probe), outcome.Outcome, outcome.Detail));
+            run.Check(new DrillCheckRecord(timeProvider.GetUtcNow(), phase, probe.Name!, DrillProbeKinds.Of(probe), outcome.Outcome, outcome.Detail));
             return (Probe: probe, Outcome: outcome);
         }));
         return [.. results.Where(result => result.Outcome.Outcome == DrillCheckPhases.Violated)];
@@ -417,52 +408,10 @@ public sealed partial class DrillRunExecution(
     private async Task RollbackAsync()
     {
         using var bound = new CancellationTokenSource(EndBound);
-        var started = timeProvider.GetUtcNow();
-        var enabled = run.EnabledServices;
-        if (enabled.Count > 0)
+        foreach (var record in await steps.RollBackAsync(run, bound.Token))
         {
-            string outcome = DrillStepOutcomes.Done, detail;
-            try
-            {
-                detail = await steps.DisableAsync(run, enabled, "DrillRollbackDisableChaos");
-            }
-            catch (RedisException ex)
-            {
-                (outcome, detail) = (DrillStepOutcomes.Failed, $"Redis: {ex.Message}; the experiments' leases end them by the run's deadline");
-            }
-
-            run.Step(new DrillStepRecord(-1, DrillStepOutcomes.RollbackPhase, DrillStepKinds.Disable, "disable every experiment the run enabled", started, timeProvider.GetUtcNow(), outcome, detail));
+            run.Step(record);
         }
-
-        var rollback = Drill.Rollback ?? [];
-        for (var i = 0; i < rollback.Length; i++)
-        {
-            var step = rollback[i]!;
-            var stepStarted = timeProvider.GetUtcNow();
-            string outcome = DrillStepOutcomes.Done, detail;
-            try
-            {
-                detail = step switch
-                {
-                    WaitStep { Seconds: { } seconds } => await WaitAsync(seconds, bound.Token),
-                    DisableStep { Service: { } service } => await steps.DisableAsync(run, [service], "DrillRollbackDisableChaos"),
-                    DisableAllStep => await steps.DisableAllAsync(run),
-                    _ => "nothing to do",
-                };
-            }
-            catch (Exception ex) when (ex is RedisException or OperationCanceledException)
-            {
-                (outcome, detail) = (DrillStepOutcomes.Failed, ex.Message);
-            }
-
-            run.Step(new DrillStepRecord(i, DrillStepOutcomes.RollbackPhase, DrillStepKinds.Of(step), DrillStepRunner.Describe(step, Drill), stepStarted, timeProvider.GetUtcNow(), outcome, detail));
-        }
-    }
-
-    private async Task<string> WaitAsync(int seconds, CancellationToken cancellationToken)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(seconds), timeProvider, cancellationToken);
-        return $"waited {seconds} s";
     }
 
     private (string State, string Reason) Verdict()
@@ -489,15 +438,6 @@ public sealed partial class DrillRunExecution(
 
     private static string Describe(IEnumerable<(DrillProbe Probe, ProbeOutcome Outcome)> violated) =>
         string.Join("; ", violated.Select(result => $"probe '{result.Probe.Name}': {result.Outcome.Detail}"));
-
-    private static string ProbeKind(DrillProbe probe) => probe switch
-    {
-        HttpProbe => DrillProbeKinds.Http,
-        WorkloadProbe => DrillProbeKinds.Workload,
-        InvariantsProbe => DrillProbeKinds.Invariants,
-        ReplicationProbe => DrillProbeKinds.Replication,
-        _ => DrillProbeKinds.Drift,
-    };
 
     private async Task<AuditHead?> ReadAuditHeadAsync()
     {

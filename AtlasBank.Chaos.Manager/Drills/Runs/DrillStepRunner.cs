@@ -6,6 +6,7 @@ using AtlasBank.Chaos.Manager.Chaos;
 using AtlasBank.Chaos.Manager.Drills.Steps;
 using AtlasBank.Chaos.Manager.Drills.Workload;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace AtlasBank.Chaos.Manager.Drills.Runs;
 
@@ -24,6 +25,8 @@ public sealed class DrillStepRunner(
 {
     /// <summary>How many inject calls of one burst may be in flight at once (a slow target must not pile them up).</summary>
     public const int MaxInjectsInFlight = 8;
+
+    private const string RollbackDisableOperation = "DrillRollbackDisableChaos";
 
     public static string Describe(DrillStep step, DrillDefinition drill) => step switch
     {
@@ -106,15 +109,70 @@ public sealed class DrillStepRunner(
             return $"no active chaos on {service}: nothing injected";
         }
 
-        var latencies = made.Select(result => result.ElapsedMs).ToArray();
+        var latencies = made.Select(result => result.ElapsedMs).Order().ToArray();
         var example = made.FirstOrDefault(result => result.Error is not null)?.Error is { } error ? $"; e.g. {error}" : string.Empty;
         var missing = made.Length < results.Length ? $"; {results.Length - made.Length} found no active chaos" : string.Empty;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{made.Length} injects into {service}: {made.Count(result => result.Success)} succeeded, {made.Count(result => !result.Success)} failed; {made.Sum(result => result.InjectedFaults)} faults and {made.Sum(result => result.InjectedLatencyCount)} delays injected; p50 {LatencyPercentile.Of(latencies, 50):0} ms, max {latencies.Max():0} ms{example}{missing}");
+            $"{made.Length} injects into {service}: {made.Count(result => result.Success)} succeeded, {made.Count(result => !result.Success)} failed; {made.Sum(result => result.InjectedFaults)} faults and {made.Sum(result => result.InjectedLatencyCount)} delays injected; p50 {Percentiles.Of(latencies, 50):0} ms, max {latencies[^1]:0} ms{example}{missing}");
+    }
+
+    /// <summary>
+    /// The rollback, as a run's owner and the orphan reaper both do it: every experiment the run enabled off, then the
+    /// drill's own rollback steps, each recorded. Nothing but <paramref name="cancellationToken"/> cuts it short.
+    /// </summary>
+    public async Task<IReadOnlyList<DrillStepRecord>> RollBackAsync(DrillRunContext run, CancellationToken cancellationToken)
+    {
+        var records = new List<DrillStepRecord>();
+        var enabled = run.EnabledServices;
+        if (enabled.Count > 0)
+        {
+            records.Add(await RecordAsync(-1, DrillStepKinds.Disable, "disable every experiment the run enabled",
+                () => DisableAsync(run, enabled, RollbackDisableOperation), "; the experiments' leases end them by the run's deadline"));
+        }
+
+        var rollback = run.Drill.Rollback ?? [];
+        for (var i = 0; i < rollback.Length; i++)
+        {
+            var step = rollback[i]!;
+            records.Add(await RecordAsync(i, DrillStepKinds.Of(step), Describe(step, run.Drill), step switch
+            {
+                // The run's time is over: a rollback's waits (settling time) are kept, its disables done.
+                WaitStep { Seconds: { } seconds } => async () =>
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(seconds), timeProvider, cancellationToken);
+                    return $"waited {seconds} s";
+                },
+                DisableStep { Service: { } service } => () => DisableAsync(run, [service], RollbackDisableOperation),
+                DisableAllStep => () => DisableAllAsync(run),
+                _ => () => Task.FromResult("nothing to do"),
+            }));
+        }
+
+        return records;
     }
 
     public static string WorkloadDone(WorkloadSummary summary) => string.Create(CultureInfo.InvariantCulture,
         $"{summary.Requests} requests: {summary.Acknowledged} acknowledged, {summary.Rejected} rejected, {summary.Unknown} unknown; {summary.ThroughputPerSecond:0.0}/s, p50 {summary.P50Ms:0} ms, p99 {summary.P99Ms:0} ms");
+
+    private async Task<DrillStepRecord> RecordAsync(int index, string kind, string description, Func<Task<string>> action, string failureNote = "")
+    {
+        var started = timeProvider.GetUtcNow();
+        string outcome = DrillStepOutcomes.Done, detail;
+        try
+        {
+            detail = await action();
+        }
+        catch (RedisException ex)
+        {
+            (outcome, detail) = (DrillStepOutcomes.Failed, $"Redis: {ex.Message}{failureNote}");
+        }
+        catch (OperationCanceledException ex)
+        {
+            (outcome, detail) = (DrillStepOutcomes.Failed, ex.Message);
+        }
+
+        return new DrillStepRecord(index, DrillStepOutcomes.RollbackPhase, kind, description, started, timeProvider.GetUtcNow(), outcome, detail);
+    }
 
     private async Task<InjectResult?> InjectOnceAsync(string service, SemaphoreSlim inFlight, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using AtlasBank.Chaos.Manager.Drills.Workload;
+
 namespace AtlasBank.Chaos.Manager.Drills.Runs;
 
 /// <summary>An HTTP probe's latencies of the last window, for its p99.</summary>
@@ -16,7 +18,7 @@ public sealed class LatencyWindow
                 _samples.Dequeue();
             }
 
-            return LatencyPercentile.Of([.. _samples.Select(sample => sample.Ms)], 99)!.Value;
+            return Percentiles.Of([.. _samples.Select(sample => sample.Ms).Order()], 99)!.Value;
         }
     }
 }
