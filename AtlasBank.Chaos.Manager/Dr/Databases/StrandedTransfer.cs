@@ -1,0 +1,15 @@
+namespace AtlasBank.Chaos.Manager.Dr.Databases;
+
+/// <summary>
+/// A transfer the old active region committed that the new one lacks: everything needed to post it again under
+/// its Idempotency-Key.
+/// </summary>
+public sealed record StrandedTransfer(
+    Guid Id,
+    string? IdempotencyKey,
+    Guid FromAccountId,
+    Guid ToAccountId,
+    decimal Amount,
+    string Currency,
+    string? Reference,
+    DateTimeOffset CreatedAt);
