@@ -64,6 +64,7 @@ public static class ChaosManagerServiceExtensions
         builder.Services.AddDrillDefinitions();
         builder.AddDrillWorkload();
         builder.Services.AddDrillRuns();
+        builder.AddDisasterRecovery();
         builder.Services.AddOptions<AutoDisableOptions>().BindConfiguration(AutoDisableOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<AutoDisableMonitor>();
 
@@ -94,6 +95,11 @@ public static class ChaosManagerServiceExtensions
             .AddEndpointFilter<AuditFilter>()
             .MapDrillsApi()
             .MapDrillRunsApi();
+        // Failover moves the bank's writes: the same keys, roles and audit again.
+        app.MapGroup("/dr").WithTags("Disaster recovery")
+            .RequireAuthorization()
+            .AddEndpointFilter<AuditFilter>()
+            .MapDrApi();
         app.MapPrometheusScrapingEndpoint();
         return app;
     }

@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AtlasBank.Chaos.Manager.Dr;
+
+/// <summary>Bound from <c>Dr</c>; validated on start.</summary>
+public sealed class DrOptions
+{
+    public const string SectionName = "Dr";
+
+    /// <summary>How long a failover or failback may hold the lock before another may start (a dead manager's lock expires).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "00:10:00")]
+    public TimeSpan LockTtl { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long the old writer's ledger has to confirm it refuses writes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
+    public TimeSpan FenceConfirmTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A planned switchover (the old writer's database answers) waits this long for the new one to have every transfer.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan CatchUpTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How far back (by the ledger's clock) stranded transfers are looked for, before the new writer's newest.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StrandedLookback { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the detector probes the active region's ledger.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:10")]
+    public TimeSpan DetectionInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Each probe's bound: a hung ledger is a failed probe.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:10")]
+    public TimeSpan DetectionProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Consecutive failed probes that make a region down.</summary>
+    [Range(1, 20)]
+    public int DetectionFailures { get; set; } = 3;
+
+    /// <summary>How often the fence keeper checks that no region but the active one holds the write grant.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan FenceKeeperInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a failback waits for region B's subscription to stream again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ResubscribeTimeout { get; set; } = TimeSpan.FromSeconds(20);
+}

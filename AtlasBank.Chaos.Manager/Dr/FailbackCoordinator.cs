@@ -1,0 +1,169 @@
+using AtlasBank.Chaos.Contracts.Dr;
+using AtlasBank.Chaos.Contracts.Ledger;
+using AtlasBank.Chaos.Manager.Audit;
+using AtlasBank.Chaos.Manager.Dr.Databases;
+using Microsoft.Extensions.Options;
+
+namespace AtlasBank.Chaos.Manager.Dr;
+
+/// <summary>
+/// Brings the write role home after a failover, so the environment ends as it began: region A stays fenced, the
+/// stranded transfers are re-applied to region B, writes stop, region A is rebuilt from region B in one snapshot,
+/// both checksums must be equal, region B subscribes to region A again from a slot made before A takes a write, and
+/// the routing points home. Anything failing before the switch leaves region B the writer.
+/// </summary>
+public sealed partial class FailbackCoordinator(
+    DrStateStore store,
+    LedgerRegionDatabases databases,
+    RegionFence fence,
+    StrandedReconciliation reconciliation,
+    DrMetrics metrics,
+    AuditTrail audit,
+    IOptions<DrOptions> options,
+    TimeProvider timeProvider,
+    ILogger<FailbackCoordinator> logger)
+{
+    public async Task<FailoverRecord> FailbackAsync(FailoverCommand command)
+    {
+        var cancellationToken = CancellationToken.None;
+        var id = FailoverCoordinator.NewId();
+        await using var held = await DrLock.TakeAsync(store, id, options.Value.LockTtl);
+        var routing = await store.ReadRoutingAsync();
+        if (routing.ActiveRegion == DrRegions.Home)
+        {
+            throw new DrConflictException($"{DrRegions.Home} is the writer already: there is nothing to fail back.");
+        }
+
+        var (from, home) = (routing.ActiveRegion, DrRegions.Home);
+        var record = new FailoverRecord
+        {
+            FailoverId = id,
+            Kind = FailoverKinds.Failback,
+            FromRegion = from,
+            ToRegion = home,
+            State = FailoverStates.Running,
+            Reason = command.Reason,
+            StartedBy = command.KeyId,
+            StartedAt = timeProvider.GetUtcNow(),
+        };
+
+        // Home must answer before anything changes; it stays fenced until it is rebuilt.
+        try
+        {
+            await databases[home].FenceWritesAsync(cancellationToken);
+        }
+        catch (RegionDatabaseUnavailableException ex)
+        {
+            throw new DrUnavailableException($"{home}'s database does not answer, so it cannot be rebuilt: {ex.Message}", innerException: ex);
+        }
+
+        await store.SaveAsync(record, isNew: true);
+        LogFailbackStarted(id, from, home);
+        var reconciled = await reconciliation.ReconcileLastAsync(command);
+        record = record with { Reconciliation = reconciled?.Reconciliation ?? [] };
+
+        var epoch = routing.Epoch + 1;
+        await store.WriteRoutingAsync(new DrRoutingState(from, epoch, true, timeProvider.GetUtcNow(), id));
+        var switched = false;
+        try
+        {
+            var fenced = await fence.FenceAsync(from, epoch, cancellationToken);
+            record = record with { Fenced = fenced.Fenced, FenceDetail = fenced.Detail, FromDatabaseReachable = fenced.DatabaseFenced, FromLsnAtFence = fenced.Lsn };
+            if (!fenced.DatabaseFenced)
+            {
+                throw new DrUnavailableException($"{from}'s database could not be fenced, so it cannot be copied: {fenced.Detail}");
+            }
+
+            // The slot of the subscription the failover stopped, if it outlived it.
+            await databases[home].DropSlotAsync(cancellationToken);
+            await databases[home].ReinitialiseFromAsync(databases[from], cancellationToken);
+            var (homeChecksum, fromChecksum) = (await databases[home].ChecksumAsync(cancellationToken), await databases[from].ChecksumAsync(cancellationToken));
+            record = record with { ChecksumsEqual = homeChecksum == fromChecksum, Checksum = homeChecksum };
+            if (homeChecksum != fromChecksum)
+            {
+                throw new DrUnavailableException($"{home} rebuilt from {from} does not match it ({homeChecksum} and {fromChecksum}).");
+            }
+
+            // The slot exists before home takes a write, so the new subscription misses none.
+            await databases[home].CreateSlotAsync(cancellationToken);
+            await databases[from].SubscribeAsync(cancellationToken);
+            await databases[home].GrantWritesAsync(cancellationToken);
+            await store.WriteRoutingAsync(new DrRoutingState(home, epoch + 1, false, timeProvider.GetUtcNow(), id));
+            switched = true;
+            record = record with { CompletedAt = timeProvider.GetUtcNow() };
+            await WaitForStreamingAsync(databases[from], cancellationToken);
+            record = record with { State = FailoverStates.Completed };
+            LogFailbackCompleted(id, home, record.Checksum);
+        }
+        catch (Exception ex) when (!switched && ex is RegionDatabaseUnavailableException or DrUnavailableException)
+        {
+            record = record with { State = FailoverStates.Failed, Error = ex.Message, CompletedAt = timeProvider.GetUtcNow() };
+            await KeepWriterAsync(from, home, epoch + 1, id);
+            await EndAsync(record, command);
+            throw new DrUnavailableException($"The failback to {home} did not happen: {ex.Message} {from} is the writer again.", record, ex);
+        }
+        catch (Exception ex) when (switched && ex is RegionDatabaseUnavailableException or DrUnavailableException)
+        {
+            // Home writes; only DR's replication is not confirmed yet. The record says so; /dr/status shows the rest.
+            record = record with { State = FailoverStates.Completed, Error = $"{home} is the writer; {from}'s subscription was not seen streaming: {ex.Message}" };
+        }
+
+        await EndAsync(record, command);
+        return record;
+    }
+
+    private async Task WaitForStreamingAsync(LedgerRegionDatabase subscriber, CancellationToken cancellationToken)
+    {
+        var deadline = timeProvider.GetUtcNow() + options.Value.ResubscribeTimeout;
+        while (!await subscriber.SubscriptionStreamingAsync(cancellationToken))
+        {
+            if (timeProvider.GetUtcNow() >= deadline)
+            {
+                throw new DrUnavailableException($"not streaming within {options.Value.ResubscribeTimeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, cancellationToken);
+        }
+    }
+
+    /// <summary>A failback that could not finish: the failed-over region writes again, with no subscription of its own.</summary>
+    private async Task KeepWriterAsync(string writer, string home, long epoch, string id)
+    {
+        foreach (var (region, step) in new (string, Func<LedgerRegionDatabase, Task>)[]
+                 {
+                     (writer, database => database.DetachSubscriptionAsync(CancellationToken.None)),
+                     (home, database => database.FenceWritesAsync(CancellationToken.None)),
+                     (writer, database => database.GrantWritesAsync(CancellationToken.None)),
+                 })
+        {
+            try
+            {
+                await step(databases[region]);
+            }
+            catch (RegionDatabaseUnavailableException ex)
+            {
+                LogKeepWriterStepFailed(id, region, ex.Message);
+            }
+        }
+
+        await store.WriteRoutingAsync(new DrRoutingState(writer, epoch, false, timeProvider.GetUtcNow(), id));
+    }
+
+    private async Task EndAsync(FailoverRecord record, FailoverCommand command)
+    {
+        await store.SaveAsync(record, isNew: false);
+        metrics.Ended(record);
+        await audit.RecordAsync(new AuditRecord(command.KeyId, command.Role, "DrFailbackEnded", LedgerReplication.SubscriptionName, null, null,
+            record.State == FailoverStates.Completed ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
+            $"{record.FailoverId}: {record.FromRegion} to {record.ToRegion} {record.State}; checksums equal {record.ChecksumsEqual}; reconciled {record.Reconciliation.Count}{(record.Error is null ? string.Empty : "; " + record.Error)}"));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DR_FAILBACK_STARTED {FailoverId}: from {From} to {Home}.")]
+    private partial void LogFailbackStarted(string failoverId, string from, string home);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DR_FAILBACK_COMPLETED {FailoverId}: {Home} takes writes again; ledger checksum {Checksum} in both regions.")]
+    private partial void LogFailbackCompleted(string failoverId, string home, string? checksum);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Failback {FailoverId} could not put {Region} back as it was: {Reason}.")]
+    private partial void LogKeepWriterStepFailed(string failoverId, string region, string reason);
+}

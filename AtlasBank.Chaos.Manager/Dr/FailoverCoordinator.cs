@@ -1,0 +1,215 @@
+using AtlasBank.Chaos.Contracts.Dr;
+using AtlasBank.Chaos.Contracts.Ledger;
+using AtlasBank.Chaos.Manager.Audit;
+using AtlasBank.Chaos.Manager.Dr.Databases;
+using Microsoft.Extensions.Options;
+using NpgsqlTypes;
+
+namespace AtlasBank.Chaos.Manager.Dr;
+
+/// <summary>
+/// Moves the write role from the active region to the other, in this order: writes stop everywhere (routing
+/// switching), the old writer is fenced, its last position and the transfers the new one lacks are captured, the new
+/// one's subscription is stopped, it is granted writes, and the routing points at it. Works whether the old writer's
+/// database is healthy (a planned switchover, which waits for the new one to catch up), down or hung. One at a time
+/// (a Redis lock). Never cancelled half-way by its caller: every step is bounded instead.
+/// </summary>
+public sealed partial class FailoverCoordinator(
+    DrStateStore store,
+    LedgerRegionDatabases databases,
+    RegionFence fence,
+    ReplicationModeReader modes,
+    DrMetrics metrics,
+    AuditTrail audit,
+    IOptions<DrOptions> options,
+    TimeProvider timeProvider,
+    ILogger<FailoverCoordinator> logger)
+{
+    public async Task<FailoverRecord> FailoverAsync(FailoverCommand command)
+    {
+        var cancellationToken = CancellationToken.None;
+        var id = NewId();
+        await using var held = await DrLock.TakeAsync(store, id, options.Value.LockTtl);
+        var routing = await store.ReadRoutingAsync();
+        var (from, to) = (routing.ActiveRegion, DrRegions.Other(routing.ActiveRegion));
+        var record = new FailoverRecord
+        {
+            FailoverId = id,
+            Kind = FailoverKinds.Failover,
+            FromRegion = from,
+            ToRegion = to,
+            State = FailoverStates.Running,
+            Reason = command.Reason,
+            StartedBy = command.KeyId,
+            FaultStartedAt = command.FaultStartedAt,
+            DetectedAt = command.DetectedAt,
+            StartedAt = timeProvider.GetUtcNow(),
+        };
+        await store.SaveAsync(record, isNew: true);
+        LogFailoverStarted(id, from, to, command.Reason);
+
+        // No ledger takes writes from here until the new writer is routed to.
+        var epoch = routing.Epoch + 1;
+        await store.WriteRoutingAsync(new DrRoutingState(from, epoch, true, timeProvider.GetUtcNow(), id));
+        FenceResult fenced;
+        try
+        {
+            fenced = await fence.FenceAsync(from, epoch, cancellationToken);
+            record = record with
+            {
+                Fenced = fenced.Fenced,
+                FenceDetail = fenced.Detail,
+                FromDatabaseReachable = fenced.DatabaseFenced,
+                FromLedgerConfirmedFence = fenced.LedgerConfirmed,
+                FromLsnAtFence = fenced.Lsn,
+            };
+            if (fenced.StillWriting)
+            {
+                throw new DrUnavailableException($"{from} cannot be fenced: {fenced.Detail} Promoting {to} now could make two writers.");
+            }
+
+            record = await CaptureLossAsync(record, fenced, cancellationToken);
+            await databases[to].DetachSubscriptionAsync(cancellationToken);
+            if (fenced.DatabaseFenced)
+            {
+                // The old writer's slot would keep its WAL forever; still in use for a moment after the detach, so it may
+                // be left for the failback.
+                await TryDropSlotAsync(databases[from], cancellationToken);
+            }
+
+            await databases[to].GrantWritesAsync(cancellationToken);
+            await store.WriteRoutingAsync(new DrRoutingState(to, epoch + 1, false, timeProvider.GetUtcNow(), id));
+            record = record with { State = FailoverStates.Completed, CompletedAt = timeProvider.GetUtcNow() };
+            LogFailoverCompleted(id, to, record.RpoTransactions, record.Fenced);
+        }
+        catch (Exception ex) when (ex is RegionDatabaseUnavailableException or DrUnavailableException)
+        {
+            record = record with { State = FailoverStates.Failed, Error = ex.Message, CompletedAt = timeProvider.GetUtcNow() };
+            await RestoreWriterAsync(from, to, epoch + 1, id);
+            await EndAsync(record, command);
+            throw new DrUnavailableException($"The failover from {from} to {to} did not happen: {ex.Message} {from} is the writer again.", record, ex);
+        }
+
+        await EndAsync(record, command);
+        return record;
+    }
+
+    /// <summary>The old writer's position, what the new one lacks of it, and so the RPO, as far as the old writer's database answers.</summary>
+    private async Task<FailoverRecord> CaptureLossAsync(FailoverRecord record, FenceResult fenced, CancellationToken cancellationToken)
+    {
+        var (from, to) = (databases[record.FromRegion], databases[record.ToRegion]);
+        var mode = await modes.ReadAsync(record.FromRegion, cancellationToken);
+        record = record with { Mode = mode };
+        if (!fenced.DatabaseFenced)
+        {
+            // Sync mode acknowledges nothing DR lacks; otherwise only a drill's own acknowledgements can tell.
+            return mode == ReplicationModes.Sync ? record with { RpoSource = RpoSources.Synchronous } : record;
+        }
+
+        var position = await databases[record.FromRegion].PositionAsync(cancellationToken);
+        var subscriberAt = await to.SubscriptionPositionAsync(cancellationToken);
+        record = record with
+        {
+            FromTransfersAtFence = position.Transfers,
+            LagBytesAtFault = LagBytes(fenced.Lsn ?? position.WalLsn, subscriberAt),
+        };
+
+        var stranded = await WaitForCatchUpAsync(from, to, cancellationToken);
+        return mode == ReplicationModes.Sync
+            ? record with { RpoSource = RpoSources.Synchronous, UnacknowledgedTransferIds = [.. stranded.Select(transfer => transfer.Id)] }
+            : record with
+            {
+                RpoSource = RpoSources.Database,
+                Stranded = stranded,
+                RpoTransactions = stranded.Count,
+                RpoAmount = stranded.Sum(transfer => transfer.Amount),
+                RpoTransferIds = [.. stranded.Select(transfer => transfer.Id)],
+            };
+    }
+
+    /// <summary>While the new writer still streams, waits (bounded) until it has every transfer the old one committed.</summary>
+    private async Task<IReadOnlyList<StrandedTransfer>> WaitForCatchUpAsync(LedgerRegionDatabase from, LedgerRegionDatabase to, CancellationToken cancellationToken)
+    {
+        var deadline = timeProvider.GetUtcNow() + options.Value.CatchUpTimeout;
+        while (true)
+        {
+            var stranded = await StrandedWrites.FindAsync(from, to, options.Value.StrandedLookback, cancellationToken);
+            if (stranded.Count == 0 || timeProvider.GetUtcNow() >= deadline || !await to.SubscriptionStreamingAsync(cancellationToken))
+            {
+                return stranded;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, cancellationToken);
+        }
+    }
+
+    private async Task TryDropSlotAsync(LedgerRegionDatabase database, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            try
+            {
+                if (await database.DropSlotAsync(cancellationToken))
+                {
+                    return;
+                }
+            }
+            catch (RegionDatabaseUnavailableException)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, cancellationToken);
+        }
+    }
+
+    /// <summary>A failover that could not finish: the old writer writes again where its database answers, and the routing says so.</summary>
+    private async Task RestoreWriterAsync(string from, string to, long epoch, string id)
+    {
+        try
+        {
+            await databases[to].FenceWritesAsync(CancellationToken.None);
+        }
+        catch (RegionDatabaseUnavailableException ex)
+        {
+            LogRestoreStepFailed(id, to, ex.Message);
+        }
+
+        try
+        {
+            await databases[from].GrantWritesAsync(CancellationToken.None);
+        }
+        catch (RegionDatabaseUnavailableException ex)
+        {
+            LogRestoreStepFailed(id, from, ex.Message);
+        }
+
+        await store.WriteRoutingAsync(new DrRoutingState(from, epoch, false, timeProvider.GetUtcNow(), id));
+    }
+
+    private async Task EndAsync(FailoverRecord record, FailoverCommand command)
+    {
+        await store.SaveAsync(record, isNew: false);
+        metrics.Ended(record);
+        await audit.RecordAsync(new AuditRecord(command.KeyId, command.Role, "DrFailoverEnded", LedgerReplication.SubscriptionName, null, null,
+            record.State == FailoverStates.Completed ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
+            $"{record.FailoverId}: {record.FromRegion} to {record.ToRegion} {record.State}; fenced {record.Fenced}; RPO {record.RpoTransactions} ({record.RpoSource}){(record.Error is null ? string.Empty : "; " + record.Error)}"));
+    }
+
+    internal static long? LagBytes(string? publisherLsn, string? subscriberLsn) =>
+        publisherLsn is not null && subscriberLsn is not null
+        && NpgsqlLogSequenceNumber.TryParse(publisherLsn, out var publisher) && NpgsqlLogSequenceNumber.TryParse(subscriberLsn, out var subscriber)
+            ? publisher > subscriber ? (long)(publisher - subscriber) : 0
+            : null;
+
+    internal static string NewId() => Guid.CreateVersion7().ToString("N");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DR_FAILOVER_STARTED {FailoverId}: from {From} to {To} ({Reason}).")]
+    private partial void LogFailoverStarted(string failoverId, string from, string to, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DR_FAILOVER_COMPLETED {FailoverId}: {To} takes writes; RPO {Rpo} transfers; fenced {Fenced}.")]
+    private partial void LogFailoverCompleted(string failoverId, string to, int rpo, bool fenced);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Failover {FailoverId} could not restore {Region} as it was: {Reason}.")]
+    private partial void LogRestoreStepFailed(string failoverId, string region, string reason);
+}

@@ -1,0 +1,109 @@
+using AtlasBank.Chaos.Manager.Dr.Databases;
+
+namespace AtlasBank.Chaos.Manager.Dr;
+
+/// <summary>
+/// One failover or failback, as answered by <c>POST /dr/failover</c> and kept in Redis: who moved the writer from
+/// where to where, whether the old writer was fenced, what was lost (RPO) and how long recovery took (RTO).
+/// </summary>
+public sealed record FailoverRecord
+{
+    public required string FailoverId { get; init; }
+
+    /// <summary><see cref="FailoverKinds"/>.</summary>
+    public required string Kind { get; init; }
+
+    public required string FromRegion { get; init; }
+
+    public required string ToRegion { get; init; }
+
+    /// <summary>running, completed or failed.</summary>
+    public required string State { get; init; }
+
+    public string? Reason { get; init; }
+
+    public string? Error { get; init; }
+
+    public string? StartedBy { get; init; }
+
+    public DateTimeOffset? FaultStartedAt { get; init; }
+
+    public DateTimeOffset? DetectedAt { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the new writer took writes (routing switched).</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>The first transfer acknowledged through the logical name after the switch (drills measure it).</summary>
+    public DateTimeOffset? FirstWriteAt { get; init; }
+
+    /// <summary>When acknowledged transfers a second were back to at least 90 % of before the fault (drills measure it).</summary>
+    public DateTimeOffset? ThroughputRecoveredAt { get; init; }
+
+    /// <summary>True once writes on the old writer are known impossible: its database revoked them, or its ledger confirmed it refuses them.</summary>
+    public bool Fenced { get; init; }
+
+    public string? FenceDetail { get; init; }
+
+    public bool FromDatabaseReachable { get; init; }
+
+    public bool? FromLedgerConfirmedFence { get; init; }
+
+    public string? FromLsnAtFence { get; init; }
+
+    public long? FromTransfersAtFence { get; init; }
+
+    /// <summary>WAL the old writer had written that the new one had not confirmed when the fault was handled.</summary>
+    public long? LagBytesAtFault { get; init; }
+
+    /// <summary>async, sync, or unknown (the old writer's database could not be asked and was never seen).</summary>
+    public string Mode { get; init; } = "unknown";
+
+    /// <summary>Transfers the old writer acknowledged that the new one lacked at promotion.</summary>
+    public int RpoTransactions { get; init; }
+
+    public decimal RpoAmount { get; init; }
+
+    public IReadOnlyList<Guid> RpoTransferIds { get; init; } = [];
+
+    /// <summary>Where the RPO comes from: database (both regions compared), workload (a drill's acknowledgements), synchronous (sync mode: nothing unreplicated was acknowledged), or unknown.</summary>
+    public string RpoSource { get; init; } = "unknown";
+
+    /// <summary>The transfers to re-apply: acknowledged by the old writer, missing in the new one.</summary>
+    public IReadOnlyList<StrandedTransfer> Stranded { get; init; } = [];
+
+    /// <summary>Committed on the old writer but never acknowledged (sync mode: the commit was still waiting for DR).</summary>
+    public IReadOnlyList<Guid> UnacknowledgedTransferIds { get; init; } = [];
+
+    public IReadOnlyList<ReconciledTransfer> Reconciliation { get; init; } = [];
+
+    /// <summary>Failback: both regions' ledger checksums were equal before writes resumed.</summary>
+    public bool? ChecksumsEqual { get; init; }
+
+    public string? Checksum { get; init; }
+
+    public double? RtoDetectionSeconds => Seconds(FaultStartedAt, DetectedAt);
+
+    public double? RtoPromotionSeconds => Seconds(FaultStartedAt ?? StartedAt, CompletedAt);
+
+    public double? RtoFirstWriteSeconds => Seconds(FaultStartedAt ?? StartedAt, FirstWriteAt);
+
+    public double? RtoThroughputSeconds => Seconds(FaultStartedAt ?? StartedAt, ThroughputRecoveredAt);
+
+    private static double? Seconds(DateTimeOffset? from, DateTimeOffset? to) =>
+        from is { } start && to is { } end ? Math.Round(Math.Max(0, (end - start).TotalSeconds), 3) : null;
+}
+
+public static class FailoverKinds
+{
+    public const string Failover = "failover";
+    public const string Failback = "failback";
+}
+
+public static class FailoverStates
+{
+    public const string Running = "running";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+}

@@ -1,0 +1,29 @@
+using AtlasBank.Chaos.Manager.Infrastructure;
+
+namespace AtlasBank.Chaos.Manager.Dr;
+
+/// <summary>The optional body of <c>POST /dr/failover</c> and <c>/dr/failback</c>: why, for the record and the audit.</summary>
+public sealed class FailoverRequest
+{
+    public const int MaxReasonLength = 500;
+
+    public static readonly FailoverRequest None = new();
+
+    public string? Reason { get; init; }
+
+    public static async Task<JsonBody.Result<FailoverRequest>> ReadAsync(HttpRequest request) =>
+        request.ContentLength is 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0)
+            ? new JsonBody.Result<FailoverRequest>(None, null)
+            : await JsonBody.ReadAsync<FailoverRequest>(request);
+
+    public Dictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (Reason is { } reason && (reason.Length is 0 or > MaxReasonLength || reason.Any(char.IsControl)))
+        {
+            errors[nameof(Reason)] = [$"1 to {MaxReasonLength} characters, no control characters."];
+        }
+
+        return errors;
+    }
+}
