@@ -45,6 +45,7 @@ public sealed partial class DrillHypothesis
                 validation.Add($"{probePath}.Name", $"'{probe.Name}' names another probe of this hypothesis too.");
             }
 
+            probe.ValidatePhases(validation, probePath);
             probe.Validate(validation, probePath);
         }
     }

@@ -43,6 +43,7 @@ public static class DrillServiceExtensions
         services.AddSingleton<DrillSignals>();
         services.AddSingleton<DrillMetrics>();
         services.AddSingleton<DrillStepRunner>();
+        services.AddSingleton<DrillFailoverSteps>();
         services.AddSingleton<DrillProbeEvaluator>();
         services.AddSingleton<DrillRunner>();
         services.AddHostedService(provider => provider.GetRequiredService<DrillRunner>());

@@ -1,3 +1,4 @@
+using AtlasBank.Chaos.Manager.Dr;
 using AtlasBank.Chaos.Manager.Drills.Invariants;
 using AtlasBank.Chaos.Manager.Drills.Workload;
 using Microsoft.Extensions.Options;
@@ -50,7 +51,8 @@ public static class DrillWorkloadExtensions
             provider.GetRequiredKeyedService<NpgsqlDataSource>(LedgerInvariantOptions.PrimaryConnectionName),
             provider.GetRequiredKeyedService<NpgsqlDataSource>(LedgerInvariantOptions.DrConnectionName),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IOptions<LedgerInvariantOptions>>()));
+            provider.GetRequiredService<IOptions<LedgerInvariantOptions>>(),
+            async () => (await provider.GetRequiredService<DrStateStore>().ReadRoutingAsync()).ActiveRegion));
         return builder;
     }
 

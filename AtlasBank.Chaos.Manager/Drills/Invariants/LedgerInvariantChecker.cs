@@ -1,4 +1,5 @@
 using System.Data;
+using AtlasBank.Chaos.Contracts.Dr;
 using AtlasBank.Chaos.Manager.Drills.Workload;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -10,9 +11,12 @@ namespace AtlasBank.Chaos.Manager.Drills.Invariants;
 /// what the service under test did. It logs in as <c>ledger_auditor</c> (SELECT on the three tables, every
 /// transaction read-only) and reads everything one check needs in one REPEATABLE READ READ ONLY transaction, so
 /// the numbers it compares come from one moment. Every wait is bounded by the data sources' timeouts; a database
-/// that cannot be read throws <see cref="LedgerUnreachableException"/>.
+/// that cannot be read throws <see cref="LedgerUnreachableException"/>. After a failover the "primary" is the
+/// active region's database (region B's) and "DR" the other: <paramref name="activeRegion"/> says which, per check.
 /// </summary>
-public sealed class LedgerInvariantChecker(NpgsqlDataSource primary, NpgsqlDataSource dr, TimeProvider timeProvider, IOptions<LedgerInvariantOptions> options)
+public sealed class LedgerInvariantChecker(
+    NpgsqlDataSource regionA, NpgsqlDataSource regionB, TimeProvider timeProvider, IOptions<LedgerInvariantOptions> options,
+    Func<Task<string>>? activeRegion = null)
 {
     /// <summary>
     /// Conservation, no negative balance, entries equal balances and acknowledged-exactly-once (for the
@@ -25,6 +29,7 @@ public sealed class LedgerInvariantChecker(NpgsqlDataSource primary, NpgsqlDataS
     /// <summary>The same check against evidence given as data (tests build evidence the ledger never saw).</summary>
     internal async Task<IReadOnlyList<InvariantResult>> CheckAsync(WorkloadEvidence evidence, bool final, CancellationToken cancellationToken)
     {
+        var (primary, _) = await SourcesAsync();
         var snapshot = await ReadAsync(primary, "primary", (connection, token) => ReadSnapshotAsync(connection, evidence, final, token), cancellationToken);
         return LedgerInvariantRules.Check(evidence, snapshot, final, timeProvider.GetUtcNow());
     }
@@ -45,6 +50,7 @@ public sealed class LedgerInvariantChecker(NpgsqlDataSource primary, NpgsqlDataS
         LedgerUnreachableException? drUnreadable = null;
         IReadOnlyList<string>? differences = null;
         List<Guid> differing = [];
+        var (primary, dr) = await SourcesAsync();
         while (true)
         {
             polls++;
@@ -85,6 +91,10 @@ public sealed class LedgerInvariantChecker(NpgsqlDataSource primary, NpgsqlDataS
             $"DR's balances of the run's {accounts.Count} accounts still differ from the primary's after {bound.TotalSeconds:0.0} s ({polls} polls): {MoneyText.List(differences)}",
             differing, []), null);
     }
+
+    /// <summary>The writer's database, and the other region's.</summary>
+    private async Task<(NpgsqlDataSource Primary, NpgsqlDataSource Dr)> SourcesAsync() =>
+        activeRegion is not null && await activeRegion() == DrRegions.B ? (regionB, regionA) : (regionA, regionB);
 
     private static string Balance(IReadOnlyDictionary<Guid, decimal?> balances, Guid id) =>
         balances.GetValueOrDefault(id) is { } balance ? MoneyText.Of(balance) : "absent";

@@ -21,5 +21,8 @@ public static class LedgerInvariantNames
     /// <summary>After the workload stops, DR's balances of the run's accounts equal the primary's within a bound.</summary>
     public const string DrConverges = "dr-converges";
 
-    public static readonly string[] All = [Conservation, NoNegativeBalance, EntriesEqualBalances, AcknowledgedExactlyOnce, UnknownResolved, DrConverges];
+    /// <summary>After a failover, the old writer committed none of the run's transfers: no transfer was accepted by both regions.</summary>
+    public const string NoSplitBrain = "no-split-brain";
+
+    public static readonly string[] All = [Conservation, NoNegativeBalance, EntriesEqualBalances, AcknowledgedExactlyOnce, UnknownResolved, DrConverges, NoSplitBrain];
 }

@@ -8,8 +8,9 @@ public static class DrillProbeKinds
     public const string Invariants = "invariants";
     public const string Replication = "replication";
     public const string Drift = "drift";
+    public const string Failover = "failover";
 
-    public static readonly string[] All = [Http, Workload, Invariants, Replication, Drift];
+    public static readonly string[] All = [Http, Workload, Invariants, Replication, Drift, Failover];
 
     /// <summary>The kind a probe is written with (its type's discriminator).</summary>
     public static string Of(DrillProbe probe) => probe switch
@@ -19,6 +20,7 @@ public static class DrillProbeKinds
         InvariantsProbe => Invariants,
         ReplicationProbe => Replication,
         DriftProbe => Drift,
+        FailoverProbe => Failover,
         _ => throw new ArgumentOutOfRangeException(nameof(probe), probe.GetType().Name, "Not a known probe."),
     };
 }

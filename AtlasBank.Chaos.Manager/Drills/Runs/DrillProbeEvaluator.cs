@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using AtlasBank.Chaos.Manager.Chaos;
+using AtlasBank.Chaos.Manager.Dr;
 using AtlasBank.Chaos.Manager.Drills.Invariants;
 using AtlasBank.Chaos.Manager.Drills.Probes;
 using StackExchange.Redis;
@@ -37,6 +38,7 @@ public sealed class DrillProbeEvaluator(
             InvariantsProbe => await InvariantsAsync(run, phase, cancellationToken),
             ReplicationProbe => await ReplicationAsync(cancellationToken),
             DriftProbe drift => await DriftAsync(drift),
+            FailoverProbe failover => Failover(failover, run, phase),
             _ => throw new ArgumentOutOfRangeException(nameof(probe), probe.GetType().Name, "Not a known probe."),
         };
 
@@ -75,6 +77,37 @@ public sealed class DrillProbeEvaluator(
         return probe.MaxP99Ms is { } max && p99 > max
             ? ProbeOutcome.Violated($"{probe.Url} {latency}, above the tolerance of {max} ms")
             : ProbeOutcome.Held($"{probe.Url} answered {status}; {latency}{(probe.MaxP99Ms is { } tolerance ? $" (tolerance {tolerance} ms)" : string.Empty)}");
+    }
+
+    private static ProbeOutcome Failover(FailoverProbe probe, DrillRunContext run, string phase)
+    {
+        if (run.Failover is not { } failover)
+        {
+            return phase == DrillCheckPhases.After ? ProbeOutcome.Violated("the run never failed over") : ProbeOutcome.Skipped("no failover yet");
+        }
+
+        var rto = failover.RtoFirstWriteSeconds;
+        var measured = string.Create(CultureInfo.InvariantCulture,
+            $"RTO to the first write {(rto is { } seconds ? $"{seconds:0.00} s" : "not measured yet")}, RPO {failover.RpoTransactions} transfers ({failover.RpoSource})");
+        if (probe.MaxRpoTransactions is { } maxRpo && (failover.RpoSource == RpoSources.Unknown || failover.RpoTransactions > maxRpo))
+        {
+            return ProbeOutcome.Violated($"{measured}; RPO above the tolerance of {maxRpo} transfers or unknown");
+        }
+
+        if (probe.MaxRtoSeconds is { } maxRto)
+        {
+            if (rto is null)
+            {
+                return phase == DrillCheckPhases.After ? ProbeOutcome.Violated($"{measured}: no transfer succeeded through the logical ledger name after promotion") : ProbeOutcome.Skipped(measured);
+            }
+
+            if (rto > maxRto)
+            {
+                return ProbeOutcome.Violated(string.Create(CultureInfo.InvariantCulture, $"{measured}; RTO above the tolerance of {maxRto} s"));
+            }
+        }
+
+        return ProbeOutcome.Held(measured);
     }
 
     private static ProbeOutcome Workload(WorkloadProbe probe, DrillRunContext run)

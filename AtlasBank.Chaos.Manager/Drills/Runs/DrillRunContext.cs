@@ -1,4 +1,5 @@
 using AtlasBank.Chaos.Manager.Audit;
+using AtlasBank.Chaos.Manager.Dr;
 using AtlasBank.Chaos.Manager.Drills.Invariants;
 using AtlasBank.Chaos.Manager.Drills.Workload;
 
@@ -45,6 +46,14 @@ public sealed class DrillRunContext(
     public AuditHead? AuditHeadAtEnd { get; set; }
 
     public double? DrConvergenceSeconds { get; set; }
+
+    /// <summary>When the method's last enable or bulk-enable step finished: a failover's RTO runs from there.</summary>
+    public DateTimeOffset? LastChaosEnabledAt { get; set; }
+
+    /// <summary>The run's failover, with RPO and RTO as measured so far.</summary>
+    public FailoverRecord? Failover { get; set; }
+
+    public FailoverRecord? Failback { get; set; }
 
     /// <summary>Cancelled when the run must stop: an abort, the halt, a disable-all, an abort condition, the deadline.</summary>
     public CancellationToken Stopping => _stop.Token;
@@ -207,7 +216,7 @@ public sealed class DrillRunContext(
         lock (_gate)
         {
             return new DrillRunEvidence([.. _bands], Workload?.Timeline() ?? [], Workload?.Summary(), [.. _invariants],
-                DrConvergenceSeconds, AuditHeadAtStart, AuditHeadAtEnd);
+                DrConvergenceSeconds, AuditHeadAtStart, AuditHeadAtEnd, Failover, Failback);
         }
     }
 

@@ -1,4 +1,5 @@
 using AtlasBank.Chaos.Manager.Audit;
+using AtlasBank.Chaos.Manager.Dr;
 using AtlasBank.Chaos.Manager.Drills.Invariants;
 using AtlasBank.Chaos.Manager.Drills.Workload;
 
@@ -12,7 +13,9 @@ public sealed record DrillRunEvidence(
     IReadOnlyList<InvariantResult> Invariants,
     double? DrConvergenceSeconds,
     AuditHead? AuditHeadAtStart,
-    AuditHead? AuditHeadAtEnd)
+    AuditHead? AuditHeadAtEnd,
+    FailoverRecord? Failover = null,
+    FailoverRecord? Failback = null)
 {
     public static readonly DrillRunEvidence None = new([], [], null, [], null, null, null);
 }

@@ -1,4 +1,6 @@
 using AtlasBank.Chaos.Manager.Audit;
+using AtlasBank.Chaos.Manager.Dr;
+using AtlasBank.Chaos.Manager.Dr.Databases;
 using AtlasBank.Chaos.Manager.Chaos;
 using AtlasBank.Chaos.Manager.Drills.Invariants;
 using AtlasBank.Chaos.Manager.Drills.Probes;
@@ -23,6 +25,7 @@ public sealed partial class DrillRunExecution(
     DrillRunStore store,
     DrillSignals signals,
     DrillStepRunner steps,
+    DrillFailoverSteps failovers,
     DrillProbeEvaluator probes,
     BankWorkloadFactory workloads,
     LedgerInvariantChecker invariants,
@@ -148,10 +151,16 @@ public sealed partial class DrillRunExecution(
                 (outcome, detail) = (DrillStepOutcomes.Failed, $"Redis: {ex.Message}");
                 run.TryStop(DrillRunStates.Failed, $"Step {i} ({description}) failed: Redis is unreachable ({ex.Message}).");
             }
+            catch (Exception ex) when (ex is DrUnavailableException or DrConflictException or RegionDatabaseUnavailableException)
+            {
+                (outcome, detail) = (DrillStepOutcomes.Failed, ex.Message);
+                run.TryStop(DrillRunStates.Failed, $"Step {i} ({description}) failed: {ex.Message}");
+            }
 
             run.Step(new DrillStepRecord(i, DrillStepOutcomes.MethodPhase, DrillStepKinds.Of(step), description, started, timeProvider.GetUtcNow(), outcome, detail));
             if (step is EnableStep or BulkEnableStep)
             {
+                run.LastChaosEnabledAt = timeProvider.GetUtcNow();
                 // Who must roll back what is saved at once, not at the next renewal: the owner may die any moment.
                 await RenewAsync();
             }
@@ -192,6 +201,10 @@ public sealed partial class DrillRunExecution(
                 return await steps.DisableAsync(run, [service], "DrillDisableChaos");
             case DisableAllStep:
                 return await steps.DisableAllAsync(run);
+            case FailoverStep failover:
+                return await failovers.FailoverAsync(run, failover, run.Stopping);
+            case FailbackStep:
+                return await failovers.FailbackAsync(run, run.Stopping);
             default:
                 return "nothing to do";
         }
@@ -206,7 +219,7 @@ public sealed partial class DrillRunExecution(
     /// <summary>Every probe once; returns the violated ones.</summary>
     private async Task<(DrillProbe Probe, ProbeOutcome Outcome)[]> CheckAllAsync(string phase)
     {
-        var results = await Task.WhenAll(Drill.Hypothesis!.Probes!.OfType<DrillProbe>().Select(async probe =>
+        var results = await Task.WhenAll(Drill.Hypothesis!.Probes!.OfType<DrillProbe>().Where(probe => probe.IsCheckedIn(phase)).Select(async probe =>
         {
             ProbeOutcome outcome;
             try

@@ -3,6 +3,8 @@ using System.Text.Json;
 using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Chaos;
+using AtlasBank.Chaos.Manager.Dr;
+using AtlasBank.Chaos.Manager.Dr.Databases;
 using AtlasBank.Chaos.Manager.Drills.Steps;
 using AtlasBank.Chaos.Manager.Drills.Workload;
 using Microsoft.Extensions.Options;
@@ -20,6 +22,7 @@ public sealed class DrillStepRunner(
     ChaosInjector injector,
     ChaosManagerMetrics chaosMetrics,
     AuditTrail audit,
+    DrillFailoverSteps failovers,
     IOptions<ChaosManagerOptions> chaosOptions,
     TimeProvider timeProvider)
 {
@@ -38,6 +41,9 @@ public sealed class DrillStepRunner(
         InjectStep inject => $"inject {inject.Count} × into {inject.Service ?? drill.Target}{(inject.IntervalMs > 0 ? $", {inject.IntervalMs} ms apart" : string.Empty)}",
         DisableStep { Service: { } service } => $"disable chaos on {service}",
         DisableAllStep => "disable all chaos",
+        FailoverStep { Automatic: true } failover => $"fail over once the active region is found down (at most {failover.DetectionTimeoutSeconds} s)",
+        FailoverStep => "fail over now (manual promotion)",
+        FailbackStep => "fail back: reconcile, rebuild region A, resubscribe DR, switch home",
         _ => DrillStepKinds.Of(step),
     };
 
@@ -144,8 +150,16 @@ public sealed class DrillStepRunner(
                 },
                 DisableStep { Service: { } service } => () => DisableAsync(run, [service], RollbackDisableOperation),
                 DisableAllStep => () => DisableAllAsync(run),
+                FailbackStep when DrillFailoverSteps.OwesFailback(run) => () => failovers.FailbackAsync(run, cancellationToken),
+                FailbackStep => () => Task.FromResult("nothing to fail back: the run did not fail over"),
                 _ => () => Task.FromResult("nothing to do"),
             }));
+        }
+
+        if (DrillFailoverSteps.OwesFailback(run))
+        {
+            records.Add(await RecordAsync(-1, DrillStepKinds.Failback, "bring the writer home: the run failed over and did not fail back",
+                () => failovers.FailbackAsync(run, cancellationToken)));
         }
 
         return records;
@@ -167,6 +181,10 @@ public sealed class DrillStepRunner(
             (outcome, detail) = (DrillStepOutcomes.Failed, $"Redis: {ex.Message}{failureNote}");
         }
         catch (OperationCanceledException ex)
+        {
+            (outcome, detail) = (DrillStepOutcomes.Failed, ex.Message);
+        }
+        catch (Exception ex) when (ex is DrUnavailableException or DrConflictException or RegionDatabaseUnavailableException)
         {
             (outcome, detail) = (DrillStepOutcomes.Failed, ex.Message);
         }

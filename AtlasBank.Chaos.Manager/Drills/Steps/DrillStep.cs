@@ -14,6 +14,8 @@ namespace AtlasBank.Chaos.Manager.Drills.Steps;
 [JsonDerivedType(typeof(InjectStep), DrillStepKinds.Inject)]
 [JsonDerivedType(typeof(DisableStep), DrillStepKinds.Disable)]
 [JsonDerivedType(typeof(DisableAllStep), DrillStepKinds.DisableAll)]
+[JsonDerivedType(typeof(FailoverStep), DrillStepKinds.Failover)]
+[JsonDerivedType(typeof(FailbackStep), DrillStepKinds.Failback)]
 public abstract class DrillStep
 {
     /// <summary>Adds every problem of this step under its JSON path (e.g. <c>$.Method[2].Seconds</c>).</summary>

@@ -1,8 +1,7 @@
 namespace AtlasBank.Chaos.Manager.Drills.Steps;
 
 /// <summary>
-/// The <c>Kind</c> of each step a drill's method or rollback may hold. <c>failover</c> and <c>failback</c> come with
-/// the failover work; until then they are unknown kinds, and an unknown kind is a validation error.
+/// The <c>Kind</c> of each step a drill's method or rollback may hold; an unknown kind is a validation error.
 /// </summary>
 public static class DrillStepKinds
 {
@@ -13,11 +12,13 @@ public static class DrillStepKinds
     public const string Inject = "inject";
     public const string Disable = "disable";
     public const string DisableAll = "disable-all";
+    public const string Failover = "failover";
+    public const string Failback = "failback";
 
-    public static readonly string[] All = [Enable, BulkEnable, Wait, Workload, Inject, Disable, DisableAll];
+    public static readonly string[] All = [Enable, BulkEnable, Wait, Workload, Inject, Disable, DisableAll, Failover, Failback];
 
-    /// <summary>Rollback only takes chaos away or waits: it never starts chaos or load.</summary>
-    public static readonly string[] AllowedInRollback = [Wait, Disable, DisableAll];
+    /// <summary>Rollback only takes chaos away, brings the writer home, or waits: it never starts chaos or load.</summary>
+    public static readonly string[] AllowedInRollback = [Wait, Disable, DisableAll, Failback];
 
     /// <summary>The kind a step is written with (its type's discriminator).</summary>
     public static string Of(DrillStep step) => step switch
@@ -29,6 +30,8 @@ public static class DrillStepKinds
         InjectStep => Inject,
         DisableStep => Disable,
         DisableAllStep => DisableAll,
+        FailoverStep => Failover,
+        FailbackStep => Failback,
         _ => throw new ArgumentOutOfRangeException(nameof(step), step.GetType().Name, "Not a known step."),
     };
 }

@@ -2,18 +2,20 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using AtlasBank.Chaos.Contracts.Chaos;
+using AtlasBank.Chaos.Contracts.Dr;
 
 namespace AtlasBank.Chaos.Manager.Drills.Workload;
 
 /// <summary>
 /// The ledger as the workload calls it: a named client of the manager's <see cref="IHttpClientFactory"/>, so every
-/// call goes through the ServiceDefaults pipeline an AtlasBank service uses (standard resilience, the chaos handler,
-/// service discovery of <c>http://ledgerapi</c>), and injected latency and faults reach it as a real caller.
+/// call goes through the ServiceDefaults pipeline an AtlasBank service uses (standard resilience, the active region's
+/// routing of the logical <c>http://ledger</c>, the chaos handler, service discovery), and injected latency and faults
+/// reach it as a real caller; after a failover it follows the writer as every caller does.
 /// </summary>
 internal sealed class WorkloadLedgerClient(IHttpClientFactory clients)
 {
     public const string Name = "drill-workload-ledger";
-    public static readonly Uri BaseAddress = new("http://ledgerapi");
+    public static readonly Uri BaseAddress = new($"http://{DrRegions.LogicalLedgerHost}");
     public const string Currency = "EUR";
 
     private const int DetailLength = 300;
