@@ -1,4 +1,5 @@
 using AtlasBank.Chaos.Manager.Audit;
+using AtlasBank.Chaos.Manager.Dr;
 using AtlasBank.Chaos.Manager.Drills.Invariants;
 using AtlasBank.Chaos.Manager.Drills.Runs;
 using AtlasBank.Chaos.Manager.Drills.Workload;
@@ -9,7 +10,9 @@ namespace AtlasBank.Chaos.Manager.Drills.Reports;
 /// The evidence of one run (<c>GET /drills/runs/{id}/report</c>, and drawn by <c>DrillReportHtml</c>): the
 /// drill, who ran it, when and with what; the timeline; the hypothesis before, during and after; the invariants;
 /// the verdict and why; and the audit chain's head at start and end, which ties the report to the tamper-evident
-/// record. Complete once <c>State</c> is a verdict; while the run goes on it holds the evidence so far.
+/// record. A run that failed over adds the failover (RTO in four numbers, RPO with the stranded transfers, the fence)
+/// and the failback (reconciliation, checksums). Complete once <c>State</c> is a verdict; while the run goes on it holds
+/// the evidence so far.
 /// </summary>
 public sealed record DrillReport(
     string RunId,
@@ -32,4 +35,6 @@ public sealed record DrillReport(
     IReadOnlyList<InvariantResult> Invariants,
     double? DrConvergenceSeconds,
     AuditHead? AuditHeadAtStart,
-    AuditHead? AuditHeadAtEnd);
+    AuditHead? AuditHeadAtEnd,
+    FailoverRecord? Failover = null,
+    FailoverRecord? Failback = null);

@@ -9,5 +9,5 @@ public static class DrillReports
         run.RunId, run.Drill, drill?.Title ?? run.Drill, drill?.Objective ?? string.Empty, run.Target, run.StartedBy, run.Parameters,
         run.State, run.Reason, run.CreatedAt, run.StartedAt, run.EndedAt, run.Steps, run.Checks,
         evidence.ChaosBands, evidence.Timeline, evidence.Workload, evidence.Invariants, evidence.DrConvergenceSeconds,
-        evidence.AuditHeadAtStart, evidence.AuditHeadAtEnd);
+        evidence.AuditHeadAtStart, evidence.AuditHeadAtEnd, evidence.Failover, evidence.Failback);
 }
