@@ -6,6 +6,8 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- shadow-load [N] [C] primary latency at shadow rates 0, 5 %, 100 %
 // dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- soak [minutes] [reads/s] [transfers/s] [shadow bound]
 //                                                                  memory over a long paced run (default 30, 500, 5, 5000)
+// dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- sync-latency [N] [blocks]
+//                                                                  transfer latency, DR sync vs async, side by side (default 200, 6)
 static int Number(string[] rest, int position, int fallback) =>
     rest.Length > position ? int.Parse(rest[position], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
@@ -15,6 +17,8 @@ switch (args)
         return await TogglePropagation.RunAsync(Number(rest, 0, 200));
     case ["shadow-load", .. var rest]:
         return await ShadowLoad.RunAsync(Number(rest, 0, 5_000), Number(rest, 1, 8));
+    case ["sync-latency", .. var rest]:
+        return await SyncReplicationLatency.RunAsync(Number(rest, 0, 200), Number(rest, 1, 6));
     case ["soak", .. var rest]:
         return await Soak.RunAsync(TimeSpan.FromMinutes(Number(rest, 0, 30)), Number(rest, 1, 500), Number(rest, 2, 5), Number(rest, 3, 5_000), TimeSpan.FromMinutes(1));
 }
