@@ -11,7 +11,10 @@ namespace AtlasBank.Chaos.ServiceDefaults.Dr;
 public sealed class DrRoutingCache(TimeProvider timeProvider)
 {
     private readonly Lock _gate = new();
-    private volatile View _view = new(DrRoutingState.Home, false, 0, null);
+    private volatile DrRoutingView _view = DrRoutingView.Assumed;
+
+    /// <summary>Everything below read at once, for a reader that needs them consistent with each other.</summary>
+    public DrRoutingView View => _view;
 
     /// <summary>The routing state in force here: <see cref="DrRoutingState.Home"/> until one is read.</summary>
     public DrRoutingState Current => _view.State;
@@ -21,9 +24,6 @@ public sealed class DrRoutingCache(TimeProvider timeProvider)
 
     /// <summary>Bumped by every state this cache takes; a reader that remembers it can tell that something changed.</summary>
     public long Version => _view.Version;
-
-    /// <summary>When this process took <see cref="Current"/>; null while it is the assumed home.</summary>
-    public DateTimeOffset? AppliedAt => _view.AppliedAt;
 
     /// <summary>Raised after the cache takes a new state (outside its lock), with that state.</summary>
     public event Action<DrRoutingState>? Changed;
@@ -43,12 +43,20 @@ public sealed class DrRoutingCache(TimeProvider timeProvider)
                 return false;
             }
 
-            _view = new View(state, true, view.Version + 1, timeProvider.GetUtcNow());
+            _view = new DrRoutingView(state, true, view.Version + 1, timeProvider.GetUtcNow());
         }
 
         Changed?.Invoke(state);
         return true;
     }
+}
 
-    private sealed record View(DrRoutingState State, bool Known, long Version, DateTimeOffset? AppliedAt);
+/// <summary>One moment of <see cref="DrRoutingCache"/>.</summary>
+/// <param name="State">The routing state in force.</param>
+/// <param name="Known">It was read from Redis; false: the assumed <see cref="DrRoutingState.Home"/>.</param>
+/// <param name="Version">How many states the cache has taken.</param>
+/// <param name="AppliedAt">When this process took <paramref name="State"/>; null while it is assumed.</param>
+public sealed record DrRoutingView(DrRoutingState State, bool Known, long Version, DateTimeOffset? AppliedAt)
+{
+    public static DrRoutingView Assumed { get; } = new(DrRoutingState.Home, false, 0, null);
 }

@@ -33,6 +33,8 @@ public static class LedgerServiceExtensions
         }
 
         builder.Services.AddSingleton<LedgerStore>();
+        // Writes pass only where the routing (ServiceDefaults' DrRoutingCache) names this ledger's region active.
+        builder.Services.AddSingleton<ActiveRegionWriteGate>();
         builder.Services.AddSingleton<ReplicationBehindTracker>();
         builder.Services.AddSingleton<ReplicationStatusReader>();
         builder.Services.AddSingleton<LedgerDatabaseInitializer>();
