@@ -49,6 +49,9 @@ public sealed class DrRoutingCache(TimeProvider timeProvider)
         Changed?.Invoke(state);
         return true;
     }
+
+    /// <summary>As <see cref="Apply"/>, from the JSON Redis holds; JSON that is not a routing state changes nothing (false).</summary>
+    public bool ApplyJson(string? json) => DrRoutingState.TryParse(json) is { } state && Apply(state);
 }
 
 /// <summary>One moment of <see cref="DrRoutingCache"/>.</summary>

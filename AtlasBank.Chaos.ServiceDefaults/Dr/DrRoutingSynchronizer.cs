@@ -60,7 +60,7 @@ public sealed partial class DrRoutingSynchronizer(
     }
 
     /// <summary>Applies a message's state as it is; a message that is not a routing state is ignored.</summary>
-    internal void OnMessage(RedisValue message)
+    private void OnMessage(RedisValue message)
     {
         if (DrRoutingState.TryParse(message) is { } state)
         {
