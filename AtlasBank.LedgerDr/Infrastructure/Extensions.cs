@@ -41,6 +41,7 @@ public static class LedgerServiceExtensions
         builder.Services.AddHostedService(provider => provider.GetRequiredService<LedgerDatabaseInitializer>());
         builder.Services.AddHealthChecks().AddCheck<LedgerDatabaseInitializer>("ledger-database-ready");
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
+        builder.Services.AddExceptionHandler<DatabaseRefusesWritesExceptionHandler>();
 
         builder.AddReplicationMonitor();
         builder.AddShadowTap();
