@@ -2,6 +2,7 @@ using AtlasBank.Chaos.AppHost;
 using AtlasBank.Chaos.AppHost.Databases;
 using AtlasBank.Chaos.AppHost.Infrastructure;
 using AtlasBank.Chaos.AppHost.RedisAcl;
+using AtlasBank.Chaos.Contracts.Dr;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -14,6 +15,7 @@ var redisUsers = builder.AddRedisUsers(data.Redis);
 
 var ledgerApi = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi")
     .WithEnvironment("Ledger__Role", "primary")
+    .WithEnvironment("Ledger__Region", DrRegions.A)
     .WithReference(logins.LedgerApp, InfrastructureBuilderExtensions.LedgerDatabaseName).WaitFor(logins.LedgerApp)
     // No WaitFor: the ledger serves without Redis (no chaos, shadow samples dropped and counted), so it must not wait on it.
     .WithRedisUser(redisUsers.Ledger)
@@ -23,12 +25,15 @@ var ledgerApi = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi")
 
 var ledgerApiDr = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi-dr")
     .WithEnvironment("Ledger__Role", "dr")
+    .WithEnvironment("Ledger__Region", DrRegions.B)
     .WithEndpoint("http", endpoint => endpoint.Port = 6182)
     // The DR ledger reads its own database, read-only, under the same connection name as the primary's (ready
     // once its subscription to the primary exists)...
     .WithReference(logins.LedgerDrReader, InfrastructureBuilderExtensions.LedgerDatabaseName).WaitFor(logins.LedgerDrReader)
     // ...and watches the primary's WAL and slots with a monitoring role (no wait: DR serves without the primary).
     .WithReference(logins.LedgerMonitor, "ledgerdb-publisher")
+    // Follows the routing (and chaos) as any service does; it never samples shadow traffic. No WaitFor, as for ledgerapi.
+    .WithRedisUser(redisUsers.Service)
     .WithHttpHealthCheck("/health");
 
 // One admin key (a secret parameter) and any further keys, for every service that takes them.

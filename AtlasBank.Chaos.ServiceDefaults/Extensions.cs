@@ -29,11 +29,14 @@ public static class Extensions
 
         builder.Services.AddServiceDiscovery();
         builder.Services.AddChaosInjection();
+        builder.Services.AddDrRouting();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            // Order matters: chaos inside the standard handler (its retries see injected faults) and
-            // outside service discovery (chaos matches the logical host, e.g. ledgerapi).
+            // Order matters: the active region is chosen inside the standard handler (each retry goes where the
+            // routing points then), before chaos and service discovery (both see the real service, e.g. ledgerapi-dr);
+            // chaos inside the standard handler (its retries see injected faults) and outside service discovery.
             http.AddStandardResilienceHandler(options => options.Retry.ShouldHandle = SafeToRetry.ShouldHandle);
+            http.AddActiveRegionHandler();
             http.AddChaosHandler();
             http.AddServiceDiscovery();
         });

@@ -41,13 +41,16 @@ public static class RedisAclUsers
 
     /// <summary>
     /// ServiceDefaults' chaos client, in every process: reads the active experiments, follows the change channel,
-    /// and adds its calls and organic failures to the health buckets the circuit breaker reads.
+    /// and adds its calls and organic failures to the health buckets the circuit breaker reads. Its routing client
+    /// reads which region is active and follows its channel; nothing else of <c>chaos:dr:*</c>.
     /// </summary>
     private static readonly string[] ChaosClient =
     [
         "&chaos:events",
         "(%R~chaos:active %R~chaos:experiment:* +zrangebyscore +mget)",
         "(~chaos:health:* +hincrby +expire +pexpire)",
+        "&chaos:dr:events",
+        "(%R~chaos:dr:routing +get)",
     ];
 
     /// <param name="shadowPrefix">The shadow keys' prefix the ledger and the agent use (<c>shadow:</c> by default).</param>

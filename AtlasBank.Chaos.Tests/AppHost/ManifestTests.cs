@@ -30,6 +30,10 @@ public sealed class ManifestTests : IDisposable
         Assert.Contains("wal_level=logical", postgresArgs);
         var drEnvironment = resources.GetProperty("ledgerapi-dr").GetProperty("env");
         Assert.Equal("dr", drEnvironment.GetProperty("Ledger__Role").GetString());
+        // Each ledger knows its region, and both follow the routing in Redis (DR as a plain service, no shadow rights).
+        Assert.Equal("region-b", drEnvironment.GetProperty("Ledger__Region").GetString());
+        Assert.Equal("region-a", resources.GetProperty("ledgerapi").GetProperty("env").GetProperty("Ledger__Region").GetString());
+        Assert.Equal("{redis-service.connectionString}", drEnvironment.GetProperty("ConnectionStrings__redis").GetString());
         Assert.Equal("{ledgerdb-monitor.connectionString}", drEnvironment.GetProperty("ConnectionStrings__ledgerdb-publisher").GetString());
 
         // Every service connects as its own role, under the connection name it always used, never as the superuser.

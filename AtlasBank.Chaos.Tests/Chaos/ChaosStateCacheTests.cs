@@ -41,6 +41,17 @@ public sealed class ChaosStateCacheTests
         Assert.Null(cache.Match(new Uri(url)));
     }
 
+    [Theory]
+    [InlineData("ledger-region-a", "http://ledgerapi/transfers", "http://ledgerapi-dr/transfers")]
+    [InlineData("ledger-region-b", "http://ledgerapi-dr:6182/health", "http://ledgerapi/health")]
+    public void ARegionsSpecNameTargetsThatRegionsLedgerAndNotTheOther(string service, string hit, string miss)
+    {
+        var cache = ChaosTestData.Cache(_time, null, ChaosTestData.Experiment(service));
+
+        Assert.Equal(service, cache.Match(new Uri(hit))?.Service);
+        Assert.Null(cache.Match(new Uri(miss)));
+    }
+
     [Fact]
     public void NothingIsInjectedOnceTheLeaseRunsOut()
     {
@@ -88,6 +99,8 @@ public sealed class ChaosStateCacheTests
     [InlineData("ledger-dr", "ledgerapi-dr")]
     [InlineData("ledgerapi", "ledgerapi")]
     [InlineData("ledgerapi-dr", "ledgerapi-dr")]
+    [InlineData("ledger-region-a", "ledgerapi")]
+    [InlineData("ledger-region-b", "ledgerapi-dr")]
     public void TheApiNameFollowsTheSpecsPairs(string service, string expected) =>
         Assert.Equal(expected, ChaosTargets.ApiName(service));
 }

@@ -10,7 +10,8 @@ namespace AtlasBank.Chaos.Tests.Chaos;
 
 /// <summary>
 /// Another process's view: a host in the test process built with our ServiceDefaults, connected to the app's
-/// Redis as the services' ACL user, calling <c>http://ledgerapi</c> through service discovery, as any AtlasBank service would.
+/// Redis as the services' ACL user, calling <c>http://ledgerapi</c> (or <c>http://ledger</c>, the active region's) through
+/// service discovery, as any AtlasBank service would.
 /// </summary>
 public sealed class ServiceDefaultsClientHost : IAsyncDisposable
 {
@@ -44,6 +45,8 @@ public sealed class ServiceDefaultsClientHost : IAsyncDisposable
             // A service's Redis user, not the admin: this host stands for any service with our ServiceDefaults.
             ["ConnectionStrings:redis"] = await fixture.App.GetConnectionStringAsync("redis-service"),
             ["services:ledgerapi:http:0"] = fixture.App.GetEndpoint("ledgerapi", "http").ToString(),
+            // Both regions' ledgers, so http://ledger reaches whichever the routing names active.
+            ["services:ledgerapi-dr:http:0"] = fixture.App.GetEndpoint("ledgerapi-dr", "http").ToString(),
             ["Chaos:ResyncInterval"] = resyncInterval.ToString("c", CultureInfo.InvariantCulture),
             ["Chaos:Enabled"] = chaosEnabled ? "true" : "false",
         });

@@ -123,7 +123,9 @@ public sealed class DatabaseRoleTests(AtlasAppFixture fixture)
         await Eventually.TrueAsync(async () => (long)(await ScalarAsync(admin, "SELECT count(*) FROM chaos_audit"))! > 0,
             TimeSpan.FromSeconds(30), "an audit row");
         await using var manager = await OpenAsync(await OfAsync(fixture, "chaos-manager", "chaosdb"));
-        await using var transaction = await manager.BeginTransactionAsync();
+        // One snapshot for both counts: the manager keeps chaining audit rows (the viewer's list above among them),
+        // and under READ COMMITTED a row it commits between the counts would be counted as this insert's.
+        await using var transaction = await manager.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
         var rows = (long)(await ScalarAsync(manager, "SELECT count(*) FROM chaos_audit", transaction))!;
 
         // A copy of the newest row under an id the chain never uses, whatever the columns are; rolled back, so the

@@ -1,5 +1,6 @@
 using System.Net;
 using AtlasBank.Chaos.Contracts.Chaos;
+using AtlasBank.Chaos.Contracts.Dr;
 using AtlasBank.Chaos.Contracts.Shadow;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using AtlasBank.Chaos.Tests.Chaos;
@@ -19,6 +20,7 @@ public sealed class RedisAclTests(AtlasAppFixture fixture) : CleanChaosStateTest
 
     [Theory]
     [InlineData("ledgerapi", "ledger")]
+    [InlineData("ledgerapi-dr", "service")]
     [InlineData("chaos-manager", "manager")]
     [InlineData("chaos-agent", "agent")]
     public async Task EachProcessIsLaunchedWithItsOwnRolesRedisUser(string resource, string user)
@@ -33,6 +35,31 @@ public sealed class RedisAclTests(AtlasAppFixture fixture) : CleanChaosStateTest
 
     [Theory]
     [InlineData("ledgerapi")]
+    [InlineData("ledgerapi-dr")]
+    [InlineData("chaos-agent")]
+    public async Task AServicesRedisCredentialsFollowTheRoutingButCannotMoveItOrTouchTheFailovers(string resource)
+    {
+        await using var redis = await ConnectAsync(LaunchedWith(Fixture.App, resource));
+        var database = redis.GetDatabase();
+
+        // What every service's routing synchroniser does: read the state and follow its channel.
+        await database.StringGetAsync(DrRedisKeys.Routing);
+        var subscriber = redis.GetSubscriber();
+        await subscriber.SubscribeAsync(RedisChannel.Literal(DrRedisKeys.Channel), (_, _) => { });
+        await subscriber.UnsubscribeAllAsync();
+
+        await AssertNoPermAsync(() => database.StringSetAsync(DrRedisKeys.Routing, DrRoutingState.Home.ToJson()));
+        await AssertNoPermAsync(() => database.KeyDeleteAsync(DrRedisKeys.Routing));
+        await AssertNoPermAsync(() => database.PublishAsync(RedisChannel.Literal(DrRedisKeys.Channel), DrRoutingState.Home.ToJson()));
+        await AssertNoPermAsync(() => database.StringSetAsync(DrRedisKeys.Lock, "acl-probe", TimeSpan.FromSeconds(1), When.NotExists));
+        await AssertNoPermAsync(() => database.StringGetAsync(DrRedisKeys.Lock));
+        await AssertNoPermAsync(() => database.ListRangeAsync(DrRedisKeys.Failovers));
+        await AssertNoPermAsync(() => database.StringGetAsync(DrRedisKeys.Failover("acl-probe")));
+    }
+
+    [Theory]
+    [InlineData("ledgerapi")]
+    [InlineData("ledgerapi-dr")]
     [InlineData("chaos-agent")]
     public async Task AServicesRedisCredentialsCannotStartChaosOrLiftTheHalt(string resource)
     {

@@ -17,7 +17,7 @@ public static partial class AccountsApi
         var api = app.MapGroup("/accounts").WithTags("Accounts");
 
         api.MapPost("/", CreateAccount)
-            .AddEndpointFilter<DrReadOnlyFilter>()
+            .AddEndpointFilter<ActiveRegionWriteFilter>()
             .WithName("CreateAccount")
             .WithSummary("Open an account; accounts that allow overdraft can fund others.");
         api.MapGet("/{id:guid}", GetAccount)

@@ -33,12 +33,15 @@ public static class LedgerServiceExtensions
         }
 
         builder.Services.AddSingleton<LedgerStore>();
+        // Writes pass only where the routing (ServiceDefaults' DrRoutingCache) names this ledger's region active.
+        builder.Services.AddSingleton<ActiveRegionWriteGate>();
         builder.Services.AddSingleton<ReplicationBehindTracker>();
         builder.Services.AddSingleton<ReplicationStatusReader>();
         builder.Services.AddSingleton<LedgerDatabaseInitializer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<LedgerDatabaseInitializer>());
         builder.Services.AddHealthChecks().AddCheck<LedgerDatabaseInitializer>("ledger-database-ready");
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
+        builder.Services.AddExceptionHandler<DatabaseRefusesWritesExceptionHandler>();
 
         builder.AddReplicationMonitor();
         builder.AddShadowTap();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AtlasBank.Chaos.Contracts.Dr;
 
 namespace AtlasBank.LedgerDr.Ledger;
 
@@ -8,8 +9,17 @@ public sealed class LedgerOptions
     public const string SectionName = "Ledger";
     public const string DatabaseConnectionName = "ledgerdb";
 
+    /// <summary>What this ledger is when the bank is at home: the primary, or the DR copy replicating from it.</summary>
     [Required]
     public LedgerRole? Role { get; set; }
+
+    /// <summary>
+    /// The region this ledger serves (<c>region-a</c> or <c>region-b</c>): it takes writes only while the routing names
+    /// it active. No default: a ledger that guessed its region could become a second writer.
+    /// </summary>
+    [Required]
+    [AllowedValues(DrRegions.A, DrRegions.B, ErrorMessage = "Ledger:Region must be region-a or region-b.")]
+    public string? Region { get; set; }
 
     public bool IsDr => Role == LedgerRole.Dr;
 }

@@ -18,7 +18,7 @@ public static class TransfersApi
         var api = app.MapGroup("/transfers").WithTags("Transfers");
 
         api.MapPost("/", PostTransfer)
-            .AddEndpointFilter<DrReadOnlyFilter>()
+            .AddEndpointFilter<ActiveRegionWriteFilter>()
             .WithName("PostTransfer")
             .WithSummary("Move money between two accounts: one debit and one credit entry in one transaction.")
             .WithDescription($"Requires an {IdempotencyKeyHeader} header, one per logical transfer: a repeated request returns the first result, so retries are safe.");

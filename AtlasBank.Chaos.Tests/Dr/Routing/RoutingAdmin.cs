@@ -1,0 +1,31 @@
+using AtlasBank.Chaos.Contracts.Dr;
+using StackExchange.Redis;
+
+namespace AtlasBank.Chaos.Tests.Dr.Routing;
+
+/// <summary>
+/// Moves the routing as the manager's failover coordinator does, with the admin's Redis: writes
+/// <see cref="DrRedisKeys.Routing"/> with the next epoch and publishes it on <see cref="DrRedisKeys.Channel"/>.
+/// </summary>
+internal sealed class RoutingAdmin(IConnectionMultiplexer redis)
+{
+    public static async Task<RoutingAdmin> ConnectAsync(AtlasAppFixture fixture) =>
+        new(await ConnectionMultiplexer.ConnectAsync(await fixture.App.GetConnectionStringAsync("redis") ?? "").WaitAsync(AtlasAppFixture.RequestTimeout));
+
+    /// <summary>Makes <paramref name="region"/> active with an epoch above the one Redis holds; answers the state written.</summary>
+    public async Task<DrRoutingState> SetAsync(string region, bool switching = false)
+    {
+        var database = redis.GetDatabase();
+        var current = DrRoutingState.TryParse(await database.StringGetAsync(DrRedisKeys.Routing).WaitAsync(AtlasAppFixture.RequestTimeout))
+            ?? DrRoutingState.Home;
+        var state = new DrRoutingState(region, current.Epoch + 1, switching, DateTimeOffset.UtcNow, $"routing-test-{Guid.NewGuid():N}");
+        var json = state.ToJson();
+        await database.StringSetAsync(DrRedisKeys.Routing, json).WaitAsync(AtlasAppFixture.RequestTimeout);
+        await database.PublishAsync(RedisChannel.Literal(DrRedisKeys.Channel), json).WaitAsync(AtlasAppFixture.RequestTimeout);
+        return state;
+    }
+
+    /// <summary>Publishes <paramref name="message"/> on the routing channel as it is.</summary>
+    public Task PublishRawAsync(string message) =>
+        redis.GetDatabase().PublishAsync(RedisChannel.Literal(DrRedisKeys.Channel), message).WaitAsync(AtlasAppFixture.RequestTimeout);
+}
