@@ -35,7 +35,7 @@ public sealed class RegionFence(LedgerRegionDatabases databases, RegionLedgers l
         return new FenceResult(lsn is not null, lsn, confirmed, detail);
     }
 
-    /// <summary>True when the ledger reports the epoch and refuses writes; false when it answers otherwise until the bound; null when it never answers.</summary>
+    /// <summary>True when the ledger reports the epoch, refuses writes and has none in flight; false when it answers otherwise until the bound; null when it never answers.</summary>
     private async Task<bool?> LedgerConfirmsAsync(string region, long epoch, CancellationToken cancellationToken)
     {
         var deadline = timeProvider.GetUtcNow() + options.Value.FenceConfirmTimeout;
@@ -50,7 +50,8 @@ public sealed class RegionFence(LedgerRegionDatabases databases, RegionLedgers l
 
             if (await ledgers.ReadRoleAsync(region, remaining, cancellationToken) is { } role)
             {
-                if (role.Epoch >= epoch && !role.Writable)
+                // Refusing new writes is not enough: the ones it let through before must have finished too.
+                if (role.Epoch >= epoch && !role.Writable && role.WritesInFlight == 0)
                 {
                     return true;
                 }

@@ -68,5 +68,5 @@ public sealed class RegionLedgers : IDisposable
     private static SocketsHttpHandler NewSocketsHandler() => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
 
     /// <summary>The part of a ledger's <c>GET /dr/role</c> a fence check reads.</summary>
-    public sealed record LedgerRole(string? Region, string? ActiveRegion, long Epoch, bool Switching, bool Writable);
+    public sealed record LedgerRole(string? Region, string? ActiveRegion, long Epoch, bool Switching, bool Writable, long WritesInFlight);
 }

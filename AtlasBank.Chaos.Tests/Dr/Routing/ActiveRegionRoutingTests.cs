@@ -24,7 +24,11 @@ public sealed class ActiveRegionRoutingTests(AtlasAppFixture fixture) : IAsyncLi
     private readonly ChaosManagerClient _manager = new(fixture.CreateClient("chaos-manager"));
     private RoutingAdmin _routing = null!;
 
-    public async Task InitializeAsync() => _routing = await RoutingAdmin.ConnectAsync(fixture);
+    public async Task InitializeAsync()
+    {
+        _routing = await RoutingAdmin.ConnectAsync(fixture);
+        await _routing.HoldDrLockAsync();
+    }
 
     public async Task DisposeAsync()
     {
@@ -32,6 +36,7 @@ public sealed class ActiveRegionRoutingTests(AtlasAppFixture fixture) : IAsyncLi
         var home = await _routing.SetAsync(DrRegions.A);
         await WaitForBothLedgersAsync(home);
         await _manager.DisableEverythingAsync();
+        await _routing.ReleaseDrLockAsync();
     }
 
     [Fact]

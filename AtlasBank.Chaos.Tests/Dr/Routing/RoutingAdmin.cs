@@ -25,6 +25,19 @@ internal sealed class RoutingAdmin(IConnectionMultiplexer redis)
         return state;
     }
 
+    /// <summary>
+    /// Holds the DR lock as a failover would, so the manager's fence keeper stands aside: moving the routing by hand
+    /// without it would make the keeper revoke region A's database grant while region B is "active".
+    /// </summary>
+    public async Task HoldDrLockAsync()
+    {
+        var taken = await redis.GetDatabase().StringSetAsync(DrRedisKeys.Lock, "routing-test", TimeSpan.FromMinutes(5), When.NotExists)
+            .WaitAsync(AtlasAppFixture.RequestTimeout);
+        Assert.True(taken, "A failover or failback held the DR lock.");
+    }
+
+    public Task ReleaseDrLockAsync() => redis.GetDatabase().KeyDeleteAsync(DrRedisKeys.Lock).WaitAsync(AtlasAppFixture.RequestTimeout);
+
     /// <summary>Publishes <paramref name="message"/> on the routing channel as it is.</summary>
     public Task PublishRawAsync(string message) =>
         redis.GetDatabase().PublishAsync(RedisChannel.Literal(DrRedisKeys.Channel), message).WaitAsync(AtlasAppFixture.RequestTimeout);
