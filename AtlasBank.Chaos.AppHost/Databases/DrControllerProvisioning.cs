@@ -15,7 +15,7 @@ internal static class DrControllerProvisioning
     /// <summary>AppHost configuration: the primary commits only once DR has the transaction.</summary>
     public const string SynchronousReplicationSetting = "Dr:SynchronousReplication";
 
-    /// <summary>How long the fence waits for the ledger's ended sessions to be gone.</summary>
+    /// <summary>How long the fence waits for the ledger's ended sessions to be gone, and a slot drop for its walsender.</summary>
     private const string SessionExitWait = "1 second";
 
     private static readonly string App = Literal(DatabaseRoleNames.LedgerApp);
@@ -96,10 +96,16 @@ internal static class DrControllerProvisioning
             END
             $fn$;
 
-            -- Only a slot nobody streams from: an active one belongs to a live subscriber.
+            -- Only a slot nobody streams from: an active one belongs to a live subscriber. A subscriber just detached
+            -- leaves its walsender for a moment: the slot is waited for (a while) before it counts as in use.
             CREATE OR REPLACE FUNCTION dr.drop_slot() RETURNS boolean
             LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+            DECLARE
+                deadline timestamptz := clock_timestamp() + interval '{SessionExitWait}';
             BEGIN
+                WHILE EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = {Slot} AND active) AND clock_timestamp() < deadline LOOP
+                    PERFORM pg_sleep(0.01);
+                END LOOP;
                 IF NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = {Slot} AND NOT active) THEN
                     RETURN false;
                 END IF;
