@@ -168,6 +168,21 @@ internal static class DrControllerProvisioning
     }
 
     /// <summary>
+    /// On the primary: the controller may switch synchronous mode itself (PostgreSQL 15's parameter privilege, not a
+    /// function: ALTER SYSTEM cannot run in one). A failover must turn it off on A — with B gone as A's standby, every
+    /// commit on A (autovacuum's too) waits holding its locks, and a rebuild or a new slot would wait behind them — and
+    /// a failback turns it back on once B streams again.
+    /// </summary>
+    public static async Task AllowSynchronousModeSwitchAsync(NpgsqlConnection admin, CancellationToken cancellationToken)
+    {
+        var controller = Identifier(DatabaseRoleNames.DrController);
+        await ExecuteAsync(admin, $"""
+            GRANT ALTER SYSTEM ON PARAMETER synchronous_standby_names TO {controller};
+            GRANT EXECUTE ON FUNCTION pg_reload_conf() TO {controller};
+            """, cancellationToken);
+    }
+
+    /// <summary>
     /// On the primary: whether a commit waits for DR's subscription (a logical subscriber is a synchronous standby
     /// under its <c>application_name</c>, the subscription's name).
     /// </summary>

@@ -44,6 +44,7 @@ internal static partial class LedgerProvisioning
         }
 
         await DrControllerProvisioning.ProvisionAsync(admin, subscriptionConnectionInfo: null, cancellationToken);
+        await DrControllerProvisioning.AllowSynchronousModeSwitchAsync(admin, cancellationToken);
         // The home state: region A writes.
         await PostgresRoles.ExecuteAsync(admin, "SELECT dr.grant_writes()", cancellationToken);
         // Last: once commits wait for DR, nothing here may commit before DR has subscribed.

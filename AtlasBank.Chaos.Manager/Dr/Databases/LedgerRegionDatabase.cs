@@ -94,6 +94,22 @@ public sealed class LedgerRegionDatabase
     public Task<string> SynchronousStandbyNamesAsync(CancellationToken cancellationToken) =>
         RunAsync("read synchronous_standby_names", (connection, token) => ScalarAsync<string>(connection, "SELECT dr.synchronous_standby_names()", token), cancellationToken);
 
+    /// <summary>
+    /// Region A only: makes B's subscription A's synchronous standby (<paramref name="synchronous"/>) or no standby
+    /// at all. Off while B is not subscribed — otherwise every commit on A, autovacuum's included, waits for B holding
+    /// its locks, and a rebuild or a new slot on A waits behind them; on again once B streams. The server applies it
+    /// within moments (its configuration reload is asynchronous).
+    /// </summary>
+    public Task SetSynchronousReplicationAsync(bool synchronous, CancellationToken cancellationToken) =>
+        RunAsync(synchronous ? "turn synchronous replication on" : "turn synchronous replication off", async (connection, token) =>
+        {
+            // ALTER SYSTEM runs outside any transaction: its own statement, then the reload.
+            await ExecuteAsync(connection, synchronous
+                ? $"ALTER SYSTEM SET synchronous_standby_names = '\"{LedgerReplication.SubscriptionName}\"'"
+                : "ALTER SYSTEM RESET synchronous_standby_names", token);
+            await ExecuteAsync(connection, "SELECT pg_reload_conf()", token);
+        }, cancellationToken);
+
     /// <summary>When the newest transfer here was created; null when there is none.</summary>
     public Task<DateTimeOffset?> LatestTransferAtAsync(CancellationToken cancellationToken) => RunAsync("read the latest transfer", async (connection, token) =>
     {

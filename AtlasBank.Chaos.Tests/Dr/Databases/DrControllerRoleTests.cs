@@ -27,7 +27,7 @@ public sealed class DrControllerRoleTests(AtlasAppFixture fixture)
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'ledger_app'",
             "SELECT pg_drop_replication_slot('ledger_dr_sub')",
             "SELECT pg_create_logical_replication_slot('forged_slot', 'pgoutput')",
-            "ALTER SYSTEM SET synchronous_standby_names = ''",
+            "SET session_replication_role = replica",
         ];
         var data = new TheoryData<string, string>();
         foreach (var connectionName in DrDatabaseOptions.ConnectionNames.Values)
@@ -57,6 +57,21 @@ public sealed class DrControllerRoleTests(AtlasAppFixture fixture)
         var denied = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(controller, statement, transaction));
 
         Assert.True(denied.SqlState is PostgresErrorCodes.InsufficientPrivilege, $"{denied.SqlState}: {denied.MessageText}");
+    }
+
+    [Theory]
+    [InlineData(DrDatabaseOptions.RegionAConnectionName, "ALTER SYSTEM SET fsync = off")]
+    [InlineData(DrDatabaseOptions.RegionAConnectionName, "ALTER SYSTEM SET wal_level = minimal")]
+    [InlineData(DrDatabaseOptions.RegionBConnectionName, "ALTER SYSTEM SET synchronous_standby_names = 'forged'")]
+    [InlineData(DrDatabaseOptions.RegionBConnectionName, "SELECT pg_reload_conf()")]
+    public async Task TheControllerChangesNoServerSettingButRegionAsSynchronousStandby(string connectionName, string statement)
+    {
+        await using var controller = await OpenAsync(await RegionDatabases.ConnectionStringAsync(fixture, connectionName));
+
+        // Outside a transaction (ALTER SYSTEM refuses one): were it allowed, it would take effect.
+        var denied = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(controller, statement));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
     }
 
     [Fact]

@@ -33,34 +33,44 @@ public static class SynchronousReplication
             return;
         }
 
-        await using var probe = await OpenAdminAsync(fixture, "ledgerdb");
-        await ProbeCommitAsync(probe).WaitAsync(SettingBound);
+        await CommitOnRegionAAsync(fixture);
     }
 
     /// <summary>
-    /// Whether an ordinary commit on A now waits for a synchronous standby: one probe commit is watched for the
-    /// SyncRep wait and then cancelled (it stays committed locally; it only creates a session-local table).
+    /// Waits until an ordinary commit on A waits for a synchronous standby (the setting applies asynchronously):
+    /// probe commits are watched for the SyncRep wait; the one seen waiting is cancelled (it stays committed
+    /// locally; it only creates a session-local table).
     /// </summary>
-    public static async Task<bool> CommitsWaitForAStandbyAsync(AtlasAppFixture fixture, TimeSpan within)
+    public static async Task WaitUntilCommitsWaitForAStandbyAsync(AtlasAppFixture fixture)
     {
         await using var admin = await OpenAdminAsync(fixture, "ledgerdb");
         await using var probe = await OpenAdminAsync(fixture, "ledgerdb");
-        var commit = ProbeCommitAsync(probe);
-        var waiting = false;
-        var deadline = DateTime.UtcNow + within;
-        while (!waiting && !commit.IsCompleted && DateTime.UtcNow < deadline)
+        await Eventually.TrueAsync(async () =>
         {
-            waiting = await ScalarAsync(admin, $"SELECT wait_event FROM pg_stat_activity WHERE pid = {probe.ProcessID}") is "SyncRep";
-            await Task.Delay(20);
-        }
+            var commit = ProbeCommitAsync(probe);
+            var waiting = false;
+            var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(500);
+            while (!waiting && !commit.IsCompleted && DateTime.UtcNow < deadline)
+            {
+                waiting = await ScalarAsync(admin, $"SELECT wait_event FROM pg_stat_activity WHERE pid = {probe.ProcessID}") is "SyncRep";
+                await Task.Delay(20);
+            }
 
-        if (waiting)
-        {
-            await ExecuteAsync(admin, $"SELECT pg_cancel_backend({probe.ProcessID})");
-        }
+            if (waiting)
+            {
+                await ExecuteAsync(admin, $"SELECT pg_cancel_backend({probe.ProcessID})");
+            }
 
-        await commit.WaitAsync(AtlasAppFixture.RequestTimeout);
-        return waiting;
+            await commit.WaitAsync(AtlasAppFixture.RequestTimeout);
+            return waiting;
+        }, SettingBound, "commits on A did not start waiting for a synchronous standby");
+    }
+
+    /// <summary>One ordinary commit on A, returning: what holds when A waits for no standby (or its standby answers).</summary>
+    public static async Task CommitOnRegionAAsync(AtlasAppFixture fixture)
+    {
+        await using var probe = await OpenAdminAsync(fixture, "ledgerdb");
+        await ProbeCommitAsync(probe).WaitAsync(SettingBound);
     }
 
     /// <summary>A commit that writes WAL (a session-local table): what waits for a synchronous standby.</summary>
