@@ -27,9 +27,9 @@ var ledgerApiDr = builder.AddProject<Projects.AtlasBank_LedgerDr>("ledgerapi-dr"
     .WithEnvironment("Ledger__Role", "dr")
     .WithEnvironment("Ledger__Region", DrRegions.B)
     .WithEndpoint("http", endpoint => endpoint.Port = 6182)
-    // The DR ledger reads its own database, read-only, under the same connection name as the primary's (ready
-    // once its subscription to the primary exists)...
-    .WithReference(logins.LedgerDrReader, InfrastructureBuilderExtensions.LedgerDatabaseName).WaitFor(logins.LedgerDrReader)
+    // The DR ledger uses its own database under the same connection name as the primary's, as the same role, which
+    // writes there only once a failover makes region B the writer (ready once its subscription to the primary exists)...
+    .WithReference(logins.LedgerDrApp, InfrastructureBuilderExtensions.LedgerDatabaseName).WaitFor(logins.LedgerDrApp)
     // ...and watches the primary's WAL and slots with a monitoring role (no wait: DR serves without the primary).
     .WithReference(logins.LedgerMonitor, "ledgerdb-publisher")
     // Follows the routing (and chaos) as any service does; it never samples shadow traffic. No WaitFor, as for ledgerapi.
@@ -49,6 +49,9 @@ builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
     // The drills' invariant checker reads both ledgers' databases directly, as the read-only auditor.
     .WithReference(logins.LedgerAuditor, "ledger-auditor").WaitFor(logins.LedgerAuditor)
     .WithReference(logins.LedgerDrAuditor, "ledger-dr-auditor").WaitFor(logins.LedgerDrAuditor)
+    // Failover: each region's database as the DR controller (fence, grant, slot, subscription, rebuild).
+    .WithReference(logins.LedgerController, "ledger-controller").WaitFor(logins.LedgerController)
+    .WithReference(logins.LedgerDrController, "ledger-dr-controller").WaitFor(logins.LedgerDrController)
     .WithChaosApiKeys(chaosApiKey)
     .WithChaosManagerSettings(chaosApiKey)
     .WithChaosAuditKey(chaosAuditKey)

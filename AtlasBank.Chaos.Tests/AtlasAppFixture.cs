@@ -16,7 +16,8 @@ public sealed class AtlasAppFixture : IAsyncLifetime
     public static readonly string[] ResourceNames =
     [
         "redis", "postgres", "ledgerdb", "postgres-chaos", "chaosdb", "postgres-dr", "ledgerdb-dr",
-        "ledgerdb-app", "ledgerdb-monitor", "ledgerdb-dr-reader", "chaosdb-manager", "ledgerdb-auditor", "ledgerdb-dr-auditor",
+        "ledgerdb-app", "ledgerdb-monitor", "ledgerdb-dr-app", "chaosdb-manager", "ledgerdb-auditor", "ledgerdb-dr-auditor",
+        "ledgerdb-controller", "ledgerdb-dr-controller",
         "ledgerapi", "ledgerapi-dr", "chaos-manager", "chaos-agent",
     ];
 

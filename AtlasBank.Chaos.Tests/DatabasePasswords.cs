@@ -16,10 +16,12 @@ public static class DatabasePasswords
         ["ledgerdb-app-password"] = "ledger-app-2Wd5sL8q",
         ["ledgerdb-monitor-password"] = "ledger-monitor-6Jf1cX4m",
         ["ledgerdb-replicator-password"] = "ledger-replicator-3Pv7gN0k",
-        ["ledgerdb-dr-reader-password"] = "ledger-reader-8Ys2hT5e",
+        ["ledgerdb-dr-app-password"] = "ledger-dr-app-8Ys2hT5e",
         ["chaosdb-manager-password"] = "chaos-manager-1Bn6uQ9r",
         ["ledgerdb-auditor-password"] = "ledger-auditor-5Kc9wR2j",
         ["ledgerdb-dr-auditor-password"] = "ledger-dr-auditor-0Gz4mV7t",
+        ["ledgerdb-controller-password"] = "ledger-controller-6Tq1rW3z",
+        ["ledgerdb-dr-controller-password"] = "ledger-dr-controller-2Mx8eH5v",
     };
 
     public static IEnumerable<string> Arguments => Parameters.Select(parameter => $"--Parameters:{parameter.Key}={parameter.Value}");

@@ -2,14 +2,18 @@ namespace AtlasBank.Chaos.AppHost.Databases;
 
 /// <summary>
 /// The services' own database logins, one least-privilege role each; a service references its login under the
-/// connection name it always used (<c>ledgerdb</c>, <c>ledgerdb-publisher</c>, <c>chaosdb</c>). The database
+/// connection name it always used (<c>ledgerdb</c>, <c>ledgerdb-publisher</c>, <c>chaosdb</c>). Both regions' ledgers
+/// log in as <c>ledger_app</c>, each on its own server (<see cref="LedgerApp"/>, <see cref="LedgerDrApp"/>); the
+/// manager's failover controller has a login on each (<see cref="LedgerController"/>, <see cref="LedgerDrController"/>). The database
 /// resources themselves (<c>ledgerdb</c>, <c>ledgerdb-dr</c>, <c>chaosdb</c>) stay the superuser's, for the
 /// operator and the tests.
 /// </summary>
 public sealed record DatabaseLogins(
     IResourceBuilder<PostgresRoleResource> LedgerApp,
-    IResourceBuilder<PostgresRoleResource> LedgerDrReader,
+    IResourceBuilder<PostgresRoleResource> LedgerDrApp,
     IResourceBuilder<PostgresRoleResource> LedgerMonitor,
     IResourceBuilder<PostgresRoleResource> ChaosManager,
     IResourceBuilder<PostgresRoleResource> LedgerAuditor,
-    IResourceBuilder<PostgresRoleResource> LedgerDrAuditor);
+    IResourceBuilder<PostgresRoleResource> LedgerDrAuditor,
+    IResourceBuilder<PostgresRoleResource> LedgerController,
+    IResourceBuilder<PostgresRoleResource> LedgerDrController);

@@ -1,4 +1,5 @@
 using AtlasBank.Chaos.AppHost.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AtlasBank.Chaos.AppHost.Databases;
@@ -7,19 +8,24 @@ public static class DatabaseLoginsBuilderExtensions
 {
     /// <summary>
     /// Adds a login per service and, in run mode, the provisioning that makes them real: roles, the tables
-    /// (owned by NOLOGIN roles), grants, the publication and DR's subscription — done by the AppHost, which alone
-    /// holds the superuser passwords; the services run no DDL. Every password is a secret parameter
+    /// (owned by NOLOGIN roles), grants, the publication and DR's subscription, the failover controller's <c>dr</c>
+    /// functions and the replication mode (<c>Dr:SynchronousReplication</c>) — done by the AppHost, which alone holds
+    /// the superuser passwords; the services run no DDL. Every password is a secret parameter
     /// (<c>{login}-password</c>), generated when unset.
     /// </summary>
     public static DatabaseLogins AddDatabaseLogins(this IDistributedApplicationBuilder builder, DataServices data)
     {
         var ledgerApp = builder.AddLogin("ledgerdb-app", DatabaseRoleNames.LedgerApp, data.LedgerDb);
         var ledgerMonitor = builder.AddLogin("ledgerdb-monitor", DatabaseRoleNames.LedgerMonitor, data.LedgerDb);
-        var ledgerDrReader = builder.AddLogin("ledgerdb-dr-reader", DatabaseRoleNames.LedgerReader, data.LedgerDrDb);
+        // Region B's ledger logs in as the same role on its own server: it writes only once a failover grants it.
+        var ledgerDrApp = builder.AddLogin("ledgerdb-dr-app", DatabaseRoleNames.LedgerApp, data.LedgerDrDb);
         var chaosManager = builder.AddLogin("chaosdb-manager", DatabaseRoleNames.ChaosManager, data.ChaosDb);
         // The drills' invariant checker reads both ledgers' databases directly, read-only.
         var ledgerAuditor = builder.AddLogin("ledgerdb-auditor", DatabaseRoleNames.LedgerAuditor, data.LedgerDb);
         var ledgerDrAuditor = builder.AddLogin("ledgerdb-dr-auditor", DatabaseRoleNames.LedgerAuditor, data.LedgerDrDb);
+        // The manager's failover controller, on each region's server.
+        var ledgerController = builder.AddLogin("ledgerdb-controller", DatabaseRoleNames.DrController, data.LedgerDb);
+        var ledgerDrController = builder.AddLogin("ledgerdb-dr-controller", DatabaseRoleNames.DrController, data.LedgerDrDb);
         // Nobody but the DR server uses the replication login: a password, no resource.
         var replicatorPassword = builder.AddPassword("ledgerdb-replicator");
 
@@ -30,13 +36,16 @@ public static class DatabaseLoginsBuilderExtensions
             var (chaos, chaosDatabase) = PostgresServerAccess.Of(data.ChaosDb.Resource);
 
             PostgresServerAccess.AddProvisioning(builder, primary, context => LedgerProvisioning.ProvisionPrimaryAsync(
-                context, ledgerDatabase, new(ledgerApp.Resource.Password, replicatorPassword, ledgerMonitor.Resource.Password, ledgerAuditor.Resource.Password)));
+                context, ledgerDatabase,
+                new(ledgerApp.Resource.Password, replicatorPassword, ledgerMonitor.Resource.Password, ledgerAuditor.Resource.Password, ledgerController.Resource.Password),
+                builder.Configuration.GetValue<bool>(DrControllerProvisioning.SynchronousReplicationSetting)));
 
             var (host, port) = data.PublisherHostOverride ?? PostgresServerAccess.LocalAddress(primary);
             SubscriptionPassfile.GiveTo(builder, dr, async cancellationToken => SubscriptionPassfile.Line(
                 host, port, ledgerDatabase, DatabaseRoleNames.LedgerReplicator, await replicatorPassword.GetValueAsync(cancellationToken) ?? string.Empty));
             PostgresServerAccess.AddProvisioning(builder, dr, context => LedgerProvisioning.ProvisionDrAsync(
-                context, drDatabase, new(ledgerDrReader.Resource.Password, ledgerDrAuditor.Resource.Password), new(primary, host, port, ledgerDatabase, ledgerApp.Resource.Name)));
+                context, drDatabase, new(ledgerDrApp.Resource.Password, ledgerDrAuditor.Resource.Password, ledgerDrController.Resource.Password),
+                new(primary, host, port, ledgerDatabase, ledgerApp.Resource.Name)));
 
             PostgresServerAccess.AddProvisioning(builder, chaos, async context =>
             {
@@ -45,7 +54,7 @@ public static class DatabaseLoginsBuilderExtensions
             });
         }
 
-        return new DatabaseLogins(ledgerApp, ledgerDrReader, ledgerMonitor, chaosManager, ledgerAuditor, ledgerDrAuditor);
+        return new DatabaseLogins(ledgerApp, ledgerDrApp, ledgerMonitor, chaosManager, ledgerAuditor, ledgerDrAuditor, ledgerController, ledgerDrController);
     }
 
     private static IResourceBuilder<PostgresRoleResource> AddLogin(

@@ -14,36 +14,26 @@ internal static partial class LedgerProvisioning
 {
     private static readonly string Tables = string.Join(", ", LedgerSchema.ReplicatedTables);
 
-    public sealed record PrimaryLogins(ParameterResource App, ParameterResource Replicator, ParameterResource Monitor, ParameterResource Auditor);
+    public sealed record PrimaryLogins(
+        ParameterResource App, ParameterResource Replicator, ParameterResource Monitor, ParameterResource Auditor, ParameterResource Controller);
 
-    public sealed record DrLogins(ParameterResource Reader, ParameterResource Auditor);
+    public sealed record DrLogins(ParameterResource App, ParameterResource Auditor, ParameterResource Controller);
 
-    public static async Task ProvisionPrimaryAsync(PostgresProvisioningContext context, string database, PrimaryLogins logins)
+    /// <summary>Region A: the home writer. Its ledger may write; it publishes; <paramref name="synchronous"/> sets the replication mode.</summary>
+    public static async Task ProvisionPrimaryAsync(PostgresProvisioningContext context, string database, PrimaryLogins logins, bool synchronous)
     {
         var cancellationToken = context.CancellationToken;
         await using var admin = await context.OpenAsync(database);
-        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerOwner, PostgresRoles.NoLogin, null, cancellationToken);
-        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerApp, PostgresRoles.Login, await logins.App.GetValueAsync(cancellationToken), cancellationToken);
+        await EnsureLedgerRolesAsync(admin, database, logins.App, logins.Auditor, logins.Controller, cancellationToken);
         await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerReplicator, PostgresRoles.ReplicationLogin, await logins.Replicator.GetValueAsync(cancellationToken), cancellationToken);
         await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerMonitor, PostgresRoles.Login, await logins.Monitor.GetValueAsync(cancellationToken), cancellationToken);
-        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerAuditor, PostgresRoles.Login, await logins.Auditor.GetValueAsync(cancellationToken), cancellationToken);
 
-        await OwnedSchema.CreateAsync(admin, DatabaseRoleNames.LedgerOwner, LedgerSchema.Create, cancellationToken);
-
-        var (app, replicator, monitor, auditor) = (PostgresRoles.Identifier(DatabaseRoleNames.LedgerApp),
-            PostgresRoles.Identifier(DatabaseRoleNames.LedgerReplicator), PostgresRoles.Identifier(DatabaseRoleNames.LedgerMonitor),
-            PostgresRoles.Identifier(DatabaseRoleNames.LedgerAuditor));
-        // What LedgerStore does and nothing more: it inserts accounts, transfers and entries, and changes only a
-        // balance (SELECT … FOR UPDATE needs UPDATE on some column too). The auditor reads, in read-only transactions.
+        var (replicator, monitor) = (PostgresRoles.Identifier(DatabaseRoleNames.LedgerReplicator), PostgresRoles.Identifier(DatabaseRoleNames.LedgerMonitor));
         await PostgresRoles.ExecuteAsync(admin, $"""
-            REVOKE ALL ON DATABASE {PostgresRoles.Identifier(database)} FROM PUBLIC;
-            GRANT CONNECT ON DATABASE {PostgresRoles.Identifier(database)} TO {app}, {replicator}, {monitor}, {auditor};
-            GRANT USAGE ON SCHEMA public TO {app}, {replicator}, {auditor};
-            GRANT SELECT, INSERT ON {Tables} TO {app};
-            GRANT UPDATE (balance) ON accounts TO {app};
-            GRANT SELECT ON {Tables} TO {replicator}, {auditor};
+            GRANT CONNECT ON DATABASE {PostgresRoles.Identifier(database)} TO {replicator}, {monitor};
+            GRANT USAGE ON SCHEMA public TO {replicator};
+            GRANT SELECT ON {Tables} TO {replicator};
             GRANT pg_monitor TO {monitor};
-            ALTER ROLE {auditor} SET default_transaction_read_only = on;
             """, cancellationToken);
 
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_publication WHERE pubname = $1", admin);
@@ -52,44 +42,87 @@ internal static partial class LedgerProvisioning
         {
             await PostgresRoles.ExecuteAsync(admin, $"CREATE PUBLICATION {LedgerReplication.PublicationName} FOR TABLE {Tables}", cancellationToken);
         }
+
+        await DrControllerProvisioning.ProvisionAsync(admin, subscriptionConnectionInfo: null, cancellationToken);
+        await DrControllerProvisioning.AllowSynchronousModeSwitchAsync(admin, cancellationToken);
+        // The home state: region A writes.
+        await PostgresRoles.ExecuteAsync(admin, "SELECT dr.grant_writes()", cancellationToken);
+        // Last: once commits wait for DR, nothing here may commit before DR has subscribed.
+        await DrControllerProvisioning.SetSynchronousReplicationAsync(admin, synchronous, cancellationToken);
     }
 
     /// <summary>Where DR's subscription finds the primary: its address from DR's server, and a superuser way in for slot clean-up.</summary>
     public sealed record Publisher(IResource Server, string Host, int Port, string Database, string ProvisionedRole);
 
+    /// <summary>Region B: the same ledger login, not a writer until a failover grants it; subscribed to region A.</summary>
     public static async Task ProvisionDrAsync(PostgresProvisioningContext context, string database, DrLogins logins, Publisher publisher)
     {
         var cancellationToken = context.CancellationToken;
         await using var admin = await context.OpenAsync(database);
-        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerOwner, PostgresRoles.NoLogin, null, cancellationToken);
-        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerReader, PostgresRoles.Login, await logins.Reader.GetValueAsync(cancellationToken), cancellationToken);
-        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerAuditor, PostgresRoles.Login, await logins.Auditor.GetValueAsync(cancellationToken), cancellationToken);
+        await EnsureLedgerRolesAsync(admin, database, logins.App, logins.Auditor, logins.Controller, cancellationToken);
+        await RetireAsync(admin, DatabaseRoleNames.RetiredLedgerReader, cancellationToken);
 
-        await OwnedSchema.CreateAsync(admin, DatabaseRoleNames.LedgerOwner, LedgerSchema.Create, cancellationToken);
-
-        // DR is read-only in the database, not only over HTTP: SELECT is all the reader holds, and every
-        // transaction it starts is read-only. The same for the drills' auditor.
-        var (reader, auditor) = (PostgresRoles.Identifier(DatabaseRoleNames.LedgerReader), PostgresRoles.Identifier(DatabaseRoleNames.LedgerAuditor));
-        await PostgresRoles.ExecuteAsync(admin, $"""
-            REVOKE ALL ON DATABASE {PostgresRoles.Identifier(database)} FROM PUBLIC;
-            GRANT CONNECT ON DATABASE {PostgresRoles.Identifier(database)} TO {reader}, {auditor};
-            GRANT USAGE ON SCHEMA public TO {reader}, {auditor};
-            GRANT SELECT ON {Tables} TO {reader}, {auditor};
-            ALTER ROLE {reader} SET default_transaction_read_only = on;
-            ALTER ROLE {auditor} SET default_transaction_read_only = on;
-            """, cancellationToken);
+        var connectionInfo = SubscriptionConnectionInfo.Format(
+            publisher.Host, publisher.Port, publisher.Database, DatabaseRoleNames.LedgerReplicator, LedgerReplication.SubscriptionName);
+        await DrControllerProvisioning.ProvisionAsync(admin, connectionInfo, cancellationToken);
+        // The home state: region B does not write; its ledger's login reads what replication brings.
+        await PostgresRoles.ExecuteAsync(admin, "SELECT dr.fence_writes()", cancellationToken);
 
         // The publication and the replication role exist once the primary's logins are Running.
         await context.Services.GetRequiredService<ResourceNotificationService>()
             .WaitForResourceAsync(publisher.ProvisionedRole, KnownResourceStates.Running, cancellationToken);
-        await EnsureSubscriptionAsync(context, admin, publisher);
+        await EnsureSubscriptionAsync(context, admin, publisher, connectionInfo);
     }
 
-    private static async Task EnsureSubscriptionAsync(PostgresProvisioningContext context, NpgsqlConnection admin, Publisher publisher)
+    /// <summary>
+    /// The roles and grants both servers share. The ledger's login reads; what LedgerStore writes (it inserts
+    /// accounts, transfers and entries and changes only a balance; SELECT … FOR UPDATE needs UPDATE on some column
+    /// too) belongs to the writer role, which the ledger holds only in the writing region. The auditor reads, in
+    /// read-only transactions. The controller reads and rebuilds the tables and runs <c>dr.*</c>.
+    /// </summary>
+    private static async Task EnsureLedgerRolesAsync(
+        NpgsqlConnection admin, string database, ParameterResource appPassword, ParameterResource auditorPassword, ParameterResource controllerPassword,
+        CancellationToken cancellationToken)
+    {
+        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerOwner, PostgresRoles.NoLogin, null, cancellationToken);
+        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerWriter, PostgresRoles.NoLogin, null, cancellationToken);
+        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerApp, PostgresRoles.Login, await appPassword.GetValueAsync(cancellationToken), cancellationToken);
+        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.LedgerAuditor, PostgresRoles.Login, await auditorPassword.GetValueAsync(cancellationToken), cancellationToken);
+        await PostgresRoles.EnsureAsync(admin, DatabaseRoleNames.DrController, PostgresRoles.Login, await controllerPassword.GetValueAsync(cancellationToken), cancellationToken);
+
+        await OwnedSchema.CreateAsync(admin, DatabaseRoleNames.LedgerOwner, LedgerSchema.Create, cancellationToken);
+
+        var (app, writer, auditor, controller) = (PostgresRoles.Identifier(DatabaseRoleNames.LedgerApp),
+            PostgresRoles.Identifier(DatabaseRoleNames.LedgerWriter), PostgresRoles.Identifier(DatabaseRoleNames.LedgerAuditor),
+            PostgresRoles.Identifier(DatabaseRoleNames.DrController));
+        await PostgresRoles.ExecuteAsync(admin, $"""
+            REVOKE ALL ON DATABASE {PostgresRoles.Identifier(database)} FROM PUBLIC;
+            GRANT CONNECT ON DATABASE {PostgresRoles.Identifier(database)} TO {app}, {auditor}, {controller};
+            GRANT USAGE ON SCHEMA public TO {app}, {auditor}, {controller};
+            REVOKE INSERT, UPDATE ON {Tables} FROM {app};
+            REVOKE UPDATE (balance) ON accounts FROM {app};
+            GRANT SELECT ON {Tables} TO {app}, {auditor};
+            GRANT INSERT ON {Tables} TO {writer};
+            GRANT UPDATE (balance) ON accounts TO {writer};
+            GRANT SELECT, INSERT, TRUNCATE ON {Tables} TO {controller};
+            ALTER ROLE {auditor} SET default_transaction_read_only = on;
+            """, cancellationToken);
+    }
+
+    /// <summary>Drops a login no service uses any more, with its grants, where an older provisioning made it.</summary>
+    private static async Task RetireAsync(NpgsqlConnection admin, string role, CancellationToken cancellationToken)
+    {
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = $1", admin);
+        exists.Parameters.Add(new() { Value = role });
+        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
+        {
+            await PostgresRoles.ExecuteAsync(admin, $"DROP OWNED BY {PostgresRoles.Identifier(role)}; DROP ROLE {PostgresRoles.Identifier(role)}", cancellationToken);
+        }
+    }
+
+    private static async Task EnsureSubscriptionAsync(PostgresProvisioningContext context, NpgsqlConnection admin, Publisher publisher, string connectionInfo)
     {
         var cancellationToken = context.CancellationToken;
-        var connectionInfo = SubscriptionConnectionInfo.Format(
-            publisher.Host, publisher.Port, publisher.Database, DatabaseRoleNames.LedgerReplicator, LedgerReplication.SubscriptionName);
         var logger = context.Services.GetRequiredService<ResourceLoggerService>().GetLogger(context.Server);
 
         await using (var current = new NpgsqlCommand("SELECT subconninfo FROM pg_subscription WHERE subname = $1", admin))

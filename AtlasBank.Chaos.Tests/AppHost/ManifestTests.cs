@@ -40,14 +40,17 @@ public sealed class ManifestTests : IDisposable
         string ConnectionOf(string service, string name) =>
             resources.GetProperty(service).GetProperty("env").GetProperty($"ConnectionStrings__{name}").GetString()!;
         Assert.Equal("{ledgerdb-app.connectionString}", ConnectionOf("ledgerapi", "ledgerdb"));
-        Assert.Equal("{ledgerdb-dr-reader.connectionString}", ConnectionOf("ledgerapi-dr", "ledgerdb"));
+        Assert.Equal("{ledgerdb-dr-app.connectionString}", ConnectionOf("ledgerapi-dr", "ledgerdb"));
         Assert.Equal("{chaosdb-manager.connectionString}", ConnectionOf("chaos-manager", "chaosdb"));
         Assert.Equal("{ledgerdb-auditor.connectionString}", ConnectionOf("chaos-manager", "ledger-auditor"));
         Assert.Equal("{ledgerdb-dr-auditor.connectionString}", ConnectionOf("chaos-manager", "ledger-dr-auditor"));
+        Assert.Equal("{ledgerdb-controller.connectionString}", ConnectionOf("chaos-manager", "ledger-controller"));
+        Assert.Equal("{ledgerdb-dr-controller.connectionString}", ConnectionOf("chaos-manager", "ledger-dr-controller"));
         foreach (var (login, role) in new[]
         {
-            ("ledgerdb-app", "ledger_app"), ("ledgerdb-dr-reader", "ledger_reader"), ("ledgerdb-monitor", "ledger_monitor"), ("chaosdb-manager", "chaos_manager"),
+            ("ledgerdb-app", "ledger_app"), ("ledgerdb-dr-app", "ledger_app"), ("ledgerdb-monitor", "ledger_monitor"), ("chaosdb-manager", "chaos_manager"),
             ("ledgerdb-auditor", "ledger_auditor"), ("ledgerdb-dr-auditor", "ledger_auditor"),
+            ("ledgerdb-controller", "ledger_dr_controller"), ("ledgerdb-dr-controller", "ledger_dr_controller"),
         })
         {
             Assert.Equal("value.v0", TypeOf(login));

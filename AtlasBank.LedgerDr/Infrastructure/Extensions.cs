@@ -40,6 +40,8 @@ public static class LedgerServiceExtensions
         builder.Services.AddSingleton<LedgerDatabaseInitializer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<LedgerDatabaseInitializer>());
         builder.Services.AddHealthChecks().AddCheck<LedgerDatabaseInitializer>("ledger-database-ready");
+        // Before the generic one: a fenced region's refusals are 503s with their own reason.
+        builder.Services.AddExceptionHandler<FencedDatabaseExceptionHandler>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         builder.Services.AddExceptionHandler<DatabaseRefusesWritesExceptionHandler>();
 
