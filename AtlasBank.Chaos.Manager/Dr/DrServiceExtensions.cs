@@ -10,6 +10,7 @@ public static class DrServiceExtensions
     /// </summary>
     public static IHostApplicationBuilder AddDisasterRecovery(this IHostApplicationBuilder builder)
     {
+        builder.AddLedgerRegionDatabases();
         builder.Services.AddOptions<DrOptions>().BindConfiguration(DrOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<DrStateStore>();
         builder.Services.AddSingleton<DrMetrics>();

@@ -17,6 +17,7 @@ public sealed partial class FailbackCoordinator(
     LedgerRegionDatabases databases,
     RegionFence fence,
     StrandedReconciliation reconciliation,
+    ReplicationModeReader modes,
     DrMetrics metrics,
     AuditTrail audit,
     IOptions<DrOptions> options,
@@ -74,7 +75,10 @@ public sealed partial class FailbackCoordinator(
                 throw new DrUnavailableException($"{from}'s database could not be fenced, so it cannot be copied: {fenced.Detail}");
             }
 
-            // The slot of the subscription the failover stopped, if it outlived it.
+            // A home that was down at the failover may still wait for the standby that left: nothing would commit there.
+            var wasSync = await modes.ReadAsync(home, cancellationToken) == ReplicationModes.Sync || reconciled?.Mode == ReplicationModes.Sync;
+            await databases[home].SetSynchronousReplicationAsync(false, cancellationToken);
+            // The slot of the subscription the failover stopped, if it outlived it: it would stream the rebuild to DR.
             await databases[home].DropSlotAsync(cancellationToken);
             await databases[home].ReinitialiseFromAsync(databases[from], cancellationToken);
             var (homeChecksum, fromChecksum) = (await databases[home].ChecksumAsync(cancellationToken), await databases[from].ChecksumAsync(cancellationToken));
@@ -92,7 +96,12 @@ public sealed partial class FailbackCoordinator(
             switched = true;
             record = record with { CompletedAt = timeProvider.GetUtcNow() };
             await WaitForStreamingAsync(databases[from], cancellationToken);
-            record = record with { State = FailoverStates.Completed };
+            if (wasSync)
+            {
+                await databases[home].SetSynchronousReplicationAsync(true, cancellationToken);
+            }
+
+            record = record with { State = FailoverStates.Completed, Mode = wasSync ? ReplicationModes.Sync : ReplicationModes.Async };
             LogFailbackCompleted(id, home, record.Checksum);
         }
         catch (Exception ex) when (!switched && ex is RegionDatabaseUnavailableException or DrUnavailableException)

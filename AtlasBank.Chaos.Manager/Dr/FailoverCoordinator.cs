@@ -75,6 +75,12 @@ public sealed partial class FailoverCoordinator(
                 // The old writer's slot would keep its WAL forever; still in use for a moment after the detach, so it may
                 // be left for the failback.
                 await TryDropSlotAsync(databases[from], cancellationToken);
+                if (record.Mode == ReplicationModes.Sync)
+                {
+                    // Its standby is gone: every commit there (autovacuum's too) would wait for it forever, holding locks
+                    // the failback's rebuild needs. The failback turns sync mode back on once DR streams again.
+                    await databases[from].SetSynchronousReplicationAsync(false, cancellationToken);
+                }
             }
 
             await databases[to].GrantWritesAsync(cancellationToken);

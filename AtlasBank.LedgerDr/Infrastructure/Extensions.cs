@@ -43,7 +43,6 @@ public static class LedgerServiceExtensions
         // Before the generic one: a fenced region's refusals are 503s with their own reason.
         builder.Services.AddExceptionHandler<FencedDatabaseExceptionHandler>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
-        builder.Services.AddExceptionHandler<DatabaseRefusesWritesExceptionHandler>();
 
         builder.AddReplicationMonitor();
         builder.AddShadowTap();

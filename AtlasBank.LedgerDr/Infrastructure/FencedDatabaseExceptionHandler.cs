@@ -13,7 +13,7 @@ internal sealed class FencedDatabaseExceptionHandler(
     NpgsqlDataSource dataSource, IProblemDetailsService problemDetails, ILogger<FencedDatabaseExceptionHandler> logger)
     : DependencyUnavailableExceptionHandler(problemDetails, logger)
 {
-    protected override string Title => "This ledger's database refuses writes: the region is fenced.";
+    protected override string Title => "This region's ledger database does not take writes.";
 
     protected override string Detail =>
         "The write was not acknowledged: this region is not the writer (a failover or failback moved or is moving the " +

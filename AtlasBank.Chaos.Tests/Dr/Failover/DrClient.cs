@@ -71,8 +71,6 @@ public sealed class DrClient(AtlasAppFixture fixture) : IDisposable
     /// </summary>
     public async Task RestoreHomeAsync()
     {
-        await ScalarAsync("ledgerdb", "ALTER SYSTEM RESET synchronous_standby_names");
-        await ScalarAsync("ledgerdb", "SELECT pg_reload_conf()");
         await Eventually.TrueAsync(async () => (await StateAsync()).GetProperty("InProgress").ValueKind == JsonValueKind.Null,
             DrCallTimeout, "a failover or failback still held the lock");
         if ((await StateAsync()).GetProperty("ActiveRegion").GetString() != DrRegions.Home)
@@ -81,6 +79,9 @@ public sealed class DrClient(AtlasAppFixture fixture) : IDisposable
             await ReadRecordAsync(failback);
         }
 
+        // After the failback, which turns sync mode back on when the failover found it on.
+        await ScalarAsync("ledgerdb", "ALTER SYSTEM RESET synchronous_standby_names");
+        await ScalarAsync("ledgerdb", "SELECT pg_reload_conf()");
         if (await ScalarAsync("ledgerdb-dr", "SELECT NOT subenabled FROM pg_subscription WHERE subname = $1", LedgerReplication.SubscriptionName) is true)
         {
             await ScalarAsync("ledgerdb-dr", $"ALTER SUBSCRIPTION {LedgerReplication.SubscriptionName} ENABLE");
