@@ -39,7 +39,7 @@ internal static class DrControllerProvisioning
             GRANT USAGE ON SCHEMA dr TO {controller};
 
             -- Ends this server's ledger writes: no more membership of the writer role, and every session of the ledger
-            -- ended (an open transaction rolls back). The revocation is seen by other sessions only once this commits,
+            -- in a transaction ended (it rolls back). The revocation is seen by other sessions only once this commits,
             -- so a caller runs it twice: the second call ends any session that slipped in meanwhile, and its WAL
             -- position covers every write the ledger ever committed here.
             CREATE OR REPLACE FUNCTION dr.fence_writes() RETURNS text
@@ -50,10 +50,14 @@ internal static class DrControllerProvisioning
                 IF {IsWriter} THEN
                     REVOKE {writer} FROM {app};
                 END IF;
-                PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = {App} AND datname = current_database();
+                -- Only sessions inside a transaction can write past the revoke; an idle pooled session meets it at its next
+                -- statement, and ending it would only fail the ledger's next read.
+                PERFORM pg_terminate_backend(pid) FROM pg_stat_activity
+                    WHERE usename = {App} AND datname = current_database() AND state IS DISTINCT FROM 'idle';
                 LOOP
                     PERFORM pg_stat_clear_snapshot();
-                    EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE usename = {App} AND datname = current_database())
+                    EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity
+                            WHERE usename = {App} AND datname = current_database() AND state IS DISTINCT FROM 'idle')
                         OR clock_timestamp() > deadline;
                     PERFORM pg_sleep(0.01);
                 END LOOP;

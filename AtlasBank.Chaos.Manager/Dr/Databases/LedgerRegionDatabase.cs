@@ -255,6 +255,8 @@ public sealed class LedgerRegionDatabase
         }
         catch (Exception ex) when (ex is not RegionDatabaseUnavailableException && IsUnavailable(ex))
         {
+            // A server that restarted leaves every pooled connection dead: the next call must not meet them one by one.
+            _dataSource.Clear();
             throw new RegionDatabaseUnavailableException(Region, $"{operation} failed: {ex.Message}", ex);
         }
 

@@ -47,7 +47,9 @@ public sealed class DrClient(AtlasAppFixture fixture) : IDisposable
     /// <summary>Runs <paramref name="sql"/> as the superuser on region A's (<c>ledgerdb</c>) or region B's (<c>ledgerdb-dr</c>) ledger database.</summary>
     public async Task<object?> ScalarAsync(string database, string sql, params object[] parameters)
     {
-        await using var connection = new NpgsqlConnection(await fixture.App.GetConnectionStringAsync(database));
+        // Unpooled: a test may have restarted the server, which leaves pooled connections dead.
+        var connectionString = new NpgsqlConnectionStringBuilder(await fixture.App.GetConnectionStringAsync(database)) { Pooling = false };
+        await using var connection = new NpgsqlConnection(connectionString.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)
