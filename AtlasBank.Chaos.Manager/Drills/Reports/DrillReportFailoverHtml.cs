@@ -268,15 +268,14 @@ internal static class DrillReportFailoverHtml
         var currency = failover?.Stranded.ToDictionary(transfer => transfer.Id, transfer => transfer.Currency) ?? [];
         html.Append(Invariant, $"""
             <p><strong>Stranded transfers re-applied</strong> to the active region under their Idempotency-Keys, each audited: {tally}.</p>
-            <table class="grid" id="reconciliation"><thead><tr><th>Transfer</th><th>Idempotency-Key</th><th>Amount</th><th>Outcome</th><th>New transfer id</th><th>Reason</th><th>At</th></tr></thead><tbody>
+            <table class="grid" id="reconciliation"><thead><tr><th>Transfer</th><th>Idempotency-Key</th><th>Amount</th><th>Outcome</th><th>New transfer id</th><th>Reason</th></tr></thead><tbody>
 
             """);
         foreach (var result in results)
         {
             html.Append(Invariant, $"<tr class=\"reconciled {E(result.Outcome)}\"><td class=\"nowrap\"><code>{result.TransferId}</code></td><td>{Key(result.IdempotencyKey)}</td>")
-                .Append(Invariant, $"<td class=\"num\">{Money(result.Amount)}{(currency.TryGetValue(result.TransferId, out var code) ? $" {E(code)}" : string.Empty)}</td><td class=\"nowrap\">{Outcome(result.Outcome)}</td>")
-                .Append(Invariant, $"<td class=\"nowrap\">{(result.NewTransferId is { } id ? $"<code>{id}</code>" : "<span class=\"muted\">—</span>")}</td><td>{(result.Reason is null ? "<span class=\"muted\">—</span>" : E(result.Reason))}</td>")
-                .Append(Invariant, $"<td class=\"num\">{Offset(result.At, origin)}</td></tr>\n");
+                .Append(Invariant, $"<td class=\"num\">{Money(result.Amount)}{(currency.TryGetValue(result.TransferId, out var code) ? $" {E(code)}" : string.Empty)}</td><td class=\"nowrap\">{Outcome(result.Outcome)}<br /><span class=\"small muted\">at {Offset(result.At, origin)}</span></td>")
+                .Append(Invariant, $"<td class=\"nowrap\">{(result.NewTransferId is { } id ? $"<code>{id}</code>" : "<span class=\"muted\">—</span>")}</td><td>{(result.Reason is null ? "<span class=\"muted\">—</span>" : E(result.Reason))}</td></tr>\n");
         }
 
         html.Append("</tbody></table>\n");

@@ -586,9 +586,12 @@ internal sealed class DrillTimelineSvg
         };
         if (HasFailover)
         {
-            var other = report.Failover?.ToRegion ?? report.Failback?.FromRegion;
             items.Add(new("writer moving (failover, failback)", (x, y) => svg.Append(Invariant, $"""<rect x="{Px(x)}" y="{Px(y - 6)}" width="22" height="12" fill="{Failover}" fill-opacity="0.55" stroke="#005a62"/>""")));
-            items.Add(new($"{other} writes (shaded)", (x, y) => svg.Append(Invariant, $"""<rect x="{Px(x)}" y="{Px(y - 6)}" width="22" height="12" fill="{Failover}" fill-opacity="0.12" stroke="#4f9aa1" stroke-dasharray="3 2"/>""")));
+            if (segments.FirstOrDefault(segment => segment.Kind == FailoverMoments.Serving) is { } serving)
+            {
+                items.Add(new($"{serving.Label} (shaded)", (x, y) => svg.Append(Invariant, $"""<rect x="{Px(x)}" y="{Px(y - 6)}" width="22" height="12" fill="{Failover}" fill-opacity="0.12" stroke="#4f9aa1" stroke-dasharray="3 2"/>""")));
+            }
+
             items.Add(new("failover moment", (x, y) => svg.Append(Invariant, $"""<line x1="{Px(x + 11)}" y1="{Px(y - 7)}" x2="{Px(x + 11)}" y2="{Px(y + 7)}" stroke="{Failover}" stroke-width="1.6" stroke-dasharray="2 2"/>""")));
         }
 
