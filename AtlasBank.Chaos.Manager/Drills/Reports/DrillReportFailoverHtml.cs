@@ -30,7 +30,7 @@ internal static class DrillReportFailoverHtml
             """);
         if (failover is not null)
         {
-            html.Append(Invariant, $"<p id=\"failover-summary\">{Summary(report, failover)}</p>\n");
+            html.Append(Invariant, $"<p id=\"failover-summary\">{Summary(report, failover, origin)}</p>\n");
             Recovery(html, report, failover, origin);
             Loss(html, failover, origin);
         }
@@ -49,32 +49,41 @@ internal static class DrillReportFailoverHtml
 
     private static string Money(decimal amount) => amount.ToString("#,0.00", CultureInfo.InvariantCulture);
 
-    private static string Summary(DrillReport report, FailoverRecord failover)
+    private static string Summary(DrillReport report, FailoverRecord failover, DateTimeOffset origin)
     {
+        var since = failover.FaultStartedAt is null ? "after the failover began" : "after the fault";
         var parts = new List<string>();
         parts.Add(failover.State switch
         {
-            FailoverStates.Completed => $"{E(failover.ToRegion)} took the writes {(failover.RtoPromotionSeconds is { } promoted ? $"<strong>{Seconds(promoted)}</strong> after the fault" : "after the fault")}.",
+            FailoverStates.Completed => $"{E(failover.ToRegion)} took the writes{(failover.RtoPromotionSeconds is { } promoted ? $" <strong>{Seconds(promoted)}</strong> {since}" : string.Empty)}.",
             FailoverStates.Failed => $"<span class=\"bad\">The failover failed: {E(failover.Error)}</span>",
             _ => "The failover was still running when this evidence was read.",
         });
         if (failover.RtoFirstWriteSeconds is { } firstWrite)
         {
-            parts.Add($"The first transfer went through <strong>{Seconds(firstWrite)}</strong> after the fault.");
+            parts.Add($"The first transfer went through <strong>{Seconds(firstWrite)}</strong> {since}.");
         }
 
         parts.Add(failover.RpoSource == RpoSources.Unknown
             ? "What was lost (RPO) is not known."
-            : $"{(failover.RpoTransactions == 0 ? "<span class=\"ok\">No acknowledged transfer was lost</span>" : $"<span class=\"bad\">{failover.RpoTransactions} acknowledged transfer{Plural(failover.RpoTransactions)} ({Money(failover.RpoAmount)})</span> {(failover.RpoTransactions == 1 ? "was" : "were")} missing on {E(failover.ToRegion)} at promotion")} (RPO, from the {E(failover.RpoSource)}).");
+            : $"{(failover.RpoTransactions == 0 ? "<span class=\"ok\">No acknowledged transfer was lost</span>" : $"<span class=\"bad\">{failover.RpoTransactions} acknowledged transfer{Plural(failover.RpoTransactions)} ({Money(failover.RpoAmount)})</span> {(failover.RpoTransactions == 1 ? "was" : "were")} missing on {E(failover.ToRegion)} at promotion")} (RPO, {RpoFrom(failover.RpoSource)}).");
         if (report.Failback is { } failback)
         {
             parts.Add(failback.State == FailoverStates.Completed
-                ? $"It failed back to {E(failback.ToRegion)}{(failback.CompletedAt is { } home ? $" at {Offset(home, report.StartedAt ?? report.CreatedAt)}" : string.Empty)}{(failback.ChecksumsEqual is true ? " with both regions' checksums equal" : string.Empty)}."
+                ? $"It failed back to {E(failback.ToRegion)}{(failback.CompletedAt is { } home ? $" at {Offset(home, origin)}" : string.Empty)}{(failback.ChecksumsEqual is true ? " with both regions' checksums equal" : string.Empty)}."
                 : $"<span class=\"bad\">The failback {E(failback.State)}{(failback.Error is null ? string.Empty : $": {E(failback.Error)}")}</span>");
         }
 
         return string.Join(" ", parts);
     }
+
+    private static string RpoFrom(string source) => source switch
+    {
+        RpoSources.Database => "both databases compared",
+        RpoSources.Workload => "from the workload's acknowledgements",
+        RpoSources.Synchronous => "sync mode",
+        var other => E(other),
+    };
 
     private static void Recovery(StringBuilder html, DrillReport report, FailoverRecord failover, DateTimeOffset origin)
     {
