@@ -34,6 +34,7 @@ internal static class DrillReportCss
         table.grid tr { break-inside: avoid; }
         .ok { color: #1b5e20; font-weight: bold; }
         .bad { color: #b71c1c; font-weight: bold; }
+        .warn { color: #8a5a00; font-weight: bold; }
         .muted { color: #666; }
         .nowrap { white-space: nowrap; }
         .small { font-size: 12px; }

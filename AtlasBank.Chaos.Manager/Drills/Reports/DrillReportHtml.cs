@@ -10,7 +10,8 @@ namespace AtlasBank.Chaos.Manager.Drills.Reports;
 /// <summary>
 /// A run's report as one self-contained HTML page (<c>GET /drills/runs/{id}/report.html</c>) that an SRE reads at a
 /// glance and an auditor prints: the verdict and why, who ran what and when, the timeline as an inline SVG, the
-/// hypothesis before, during and after, the money invariants with their evidence, the workload, every step, and the
+/// failover (RTO, RPO, the fence, the failback's reconciliation) when the run failed over, the hypothesis before,
+/// during and after, the money invariants with their evidence, the workload, every step, and the
 /// audit chain's heads that tie the page to the tamper-evident record. It is well-formed XHTML, fetches nothing
 /// (no scripts, links, images or fonts; its Content-Security-Policy forbids them too), and escapes every value.
 /// </summary>
@@ -42,6 +43,7 @@ public static class DrillReportHtml
         Header(html, report);
         Run(html, report);
         Timeline(html, report);
+        DrillReportFailoverHtml.Render(html, report, origin);
         Hypothesis(html, report, origin);
         Invariants(html, report, origin);
         WorkloadSection(html, report);
@@ -129,6 +131,11 @@ public static class DrillReportHtml
         var caption = report.Timeline.Count > 0
             ? "x: seconds since the run started. Shaded: while chaos was on (service · mode, from the drill's enable to its disable). Bars: acknowledged transfers each second (left axis); dashed line with squares: the share of requests rejected or unknown (right axis, %). Lower panel: p50 (solid) and p99 (dashed) latency of the workload's requests. "
             : "x: seconds since the run started. Shaded: while chaos was on (service · mode, from the drill's enable to its disable). ";
+        if (FailoverMoments.Any(report))
+        {
+            caption += "Writer lane: the writer moving between regions (from the fault to the promotion, and the failback), and the failed-over region serving, shaded lightly across the panels. Dotted lines: the failover's moments (fault, detected, promoted, first write, 90 % throughput, back home). ";
+        }
+
         caption += "Vertical lines: steps (dashed: rollback), numbered as in the steps tables. One lane per hypothesis probe: ● held, ✕ violated, ○ skipped. The bold line marks the verdict.";
         html.Append(Invariant, $"""
 

@@ -1,4 +1,5 @@
 using System.Text;
+using AtlasBank.Chaos.Manager.Dr;
 using AtlasBank.Chaos.Manager.Drills.Runs;
 using AtlasBank.Chaos.Manager.Drills.Workload;
 using static AtlasBank.Chaos.Manager.Drills.Reports.ReportFormat;
@@ -7,10 +8,13 @@ namespace AtlasBank.Chaos.Manager.Drills.Reports;
 
 /// <summary>
 /// The run's timeline as one inline SVG, read top to bottom on a shared x axis of seconds since the run started:
-/// the chaos bands (one lane, shaded behind everything), acknowledged transfers a second with the error rate, p50
-/// and p99 latency, the steps as vertical markers, one lane of checks per probe, and the verdict's moment.
+/// the chaos bands (one lane, shaded behind everything), for a run that failed over the writer's lane (the writer
+/// moving between regions, the other region serving, shaded lightly behind the panels) and the failover's moments
+/// as vertical markers, acknowledged transfers a second with the error rate, p50 and p99 latency, the steps as
+/// vertical markers, one lane of checks per probe, and the verdict's moment.
 /// Shapes and dashes tell the series apart as well as colours do, so a greyscale print still reads.
-/// Elements carry classes (<c>chaos-band</c>, <c>step</c>, <c>check</c>, <c>verdict</c>) so tests can count them.
+/// Elements carry classes (<c>chaos-band</c>, <c>failover-band</c>, <c>writer-period</c>, <c>region-shade</c>,
+/// <c>failover-marker</c>, <c>step</c>, <c>check</c>, <c>verdict</c>) so tests can count them.
 /// </summary>
 internal sealed class DrillTimelineSvg
 {
@@ -38,6 +42,7 @@ internal sealed class DrillTimelineSvg
     private const string P50 = "#1b7f5a";
     private const string P99 = "#7b3fa0";
     private const string Chaos = "#e0a100";
+    private const string Failover = "#00838f";
     private const string Held = "#2e7d32";
     private const string Violated = "#c62828";
     private const string Skipped = "#8a8a8a";
@@ -50,6 +55,10 @@ internal sealed class DrillTimelineSvg
     private readonly IReadOnlyList<HypothesisSummary> probes;
     private readonly int[] bandRows;
     private readonly int[] stepRows;
+    private readonly IReadOnlyList<WriterSegment> segments;
+    private readonly int[] segmentRows;
+    private readonly IReadOnlyList<FailoverMarker> markers;
+    private readonly int[] markerRows;
     private readonly StringBuilder svg = new();
 
     private DrillTimelineSvg(DrillReport report)
@@ -60,13 +69,23 @@ internal sealed class DrillTimelineSvg
         probes = HypothesisSummary.Of(report.Checks);
         bandRows = LanePacker.Pack([.. report.ChaosBands.Select(band => (X(band.From), Math.Max(BandEnd(band), X(band.From) + LabelWidth(BandLabel(band)) + 8)))], 4);
         stepRows = LanePacker.Pack([.. report.Steps.Select(step => StepLabelPlace(step).Extent)], 6);
+        segments = FailoverMoments.Segments(report, origin);
+        segmentRows = LanePacker.Pack([.. segments.Select(segment => SegmentLabelPlace(segment).Extent)], 4);
+        markers = FailoverMoments.Markers(report, origin);
+        markerRows = LanePacker.Pack([.. markers.Select(marker => MarkerLabelPlace(marker).Extent)], 6);
     }
 
     public static string Render(DrillReport report) => new DrillTimelineSvg(report).Draw();
 
     private bool HasWorkload => report.Timeline.Count > 0;
 
-    private double PanelsTop => ChaosTop + (Rows(bandRows) * LaneRow) + 8;
+    private bool HasFailover => FailoverMoments.Any(report);
+
+    private double WriterTop => ChaosTop + (Rows(bandRows) * LaneRow) + 4;
+
+    private double MarkersTop => WriterTop + (Rows(segmentRows) * LaneRow);
+
+    private double PanelsTop => (HasFailover ? MarkersTop + (Rows(markerRows) * LaneRow) : ChaosTop + (Rows(bandRows) * LaneRow)) + 8;
 
     private double ThroughputBottom => PanelsTop + (HasWorkload ? ThroughputHeight : EmptyPanelHeight);
 
@@ -96,8 +115,10 @@ internal sealed class DrillTimelineSvg
 
         DrawTimeGrid();
         DrawChaosBands();
+        DrawWriter();
         DrawThroughputPanel();
         DrawLatencyPanel();
+        DrawFailoverMarkers();
         DrawSteps();
         DrawChecks();
         DrawRunMoments();
@@ -117,6 +138,10 @@ internal sealed class DrillTimelineSvg
             .. report.Checks.Select(check => (DateTimeOffset?)check.At),
             .. report.ChaosBands.SelectMany(band => new[] { band.From, band.To }),
             .. report.Invariants.Select(result => (DateTimeOffset?)result.At),
+            .. new[] { report.Failover, report.Failback }.OfType<FailoverRecord>().SelectMany(record => new[]
+            {
+                record.FaultStartedAt, record.DetectedAt, record.StartedAt, record.CompletedAt, record.FirstWriteAt, record.ThroughputRecoveredAt,
+            }),
         ];
         var latest = moments.OfType<DateTimeOffset>().Select(at => (at - origin).TotalSeconds).DefaultIfEmpty(0).Max();
         var lastSecond = report.Timeline.Select(second => second.Second + 1.0).DefaultIfEmpty(0).Max();
@@ -148,6 +173,34 @@ internal sealed class DrillTimelineSvg
         return x + 5 + width <= Width - 4
             ? (x + 5, "start", (x, x + 5 + width))
             : (x - 5, "end", (x - 5 - width, x));
+    }
+
+    /// <summary>A writer segment's label inside it when it fits, else just right of it, or left of it at the chart's right edge.</summary>
+    private (double TextX, string Anchor, (double Start, double End) Extent) SegmentLabelPlace(WriterSegment segment)
+    {
+        var from = X(segment.From);
+        var to = Math.Max(from + 2, SegmentEnd(segment));
+        var width = LabelWidth(segment.Label);
+        if (from + 4 + width <= to)
+        {
+            return (from + 4, "start", (from, to));
+        }
+
+        return to + 4 + width <= Width - 4
+            ? (to + 4, "start", (from, to + 4 + width))
+            : (from - 4, "end", (from - 4 - width, to));
+    }
+
+    private double SegmentEnd(WriterSegment segment) => segment.To is { } to ? X(to) : PlotRight;
+
+    /// <summary>A failover moment's label right of its line, or left of it when it would run off the chart's right edge.</summary>
+    private (double TextX, string Anchor, (double Start, double End) Extent) MarkerLabelPlace(FailoverMarker marker)
+    {
+        var x = X(marker.At);
+        var width = LabelWidth(marker.Label);
+        return x + 6 + width <= Width - 4
+            ? (x + 6, "start", (x - 3, x + 6 + width))
+            : (x - 6, "end", (x - 6 - width, x + 3));
     }
 
     /// <summary>What the report's step tables number a step: method steps by index, rollback steps with an R.</summary>
@@ -185,6 +238,71 @@ internal sealed class DrillTimelineSvg
             svg.Append(Invariant, $"""<rect x="{Px(from)}" y="{Px(PanelsTop)}" width="{Px(width)}" height="{Px(ChecksBottom - PanelsTop)}" fill="{Chaos}" fill-opacity="0.13"/>""");
             svg.Append(Invariant, $"""<rect x="{Px(from)}" y="{Px(laneY)}" width="{Px(width)}" height="{Px(LaneRow - 4)}" fill="{Chaos}" fill-opacity="0.45" stroke="#9a6b00" stroke-width="1"/>""");
             svg.Append(Invariant, $"""<text x="{Px(from + 4)}" y="{Px(laneY + 11)}" fill="#3d2b00">{HtmlText.Escape(label)}</text>""");
+            svg.Append("</g>");
+        }
+    }
+
+    /// <summary>The writer's lane (moving, serving) and, behind the panels, the other region's stretch shaded lightly.</summary>
+    private void DrawWriter()
+    {
+        if (!HasFailover)
+        {
+            return;
+        }
+
+        LaneTitle("writer", WriterTop, Rows(segmentRows));
+        if (FailoverMoments.OtherRegionPeriod(report) is { } period)
+        {
+            var x = X(period.From);
+            var width = Math.Max(1, (period.To is { } end ? X(end) : PlotRight) - x);
+            svg.Append(Invariant, $"""<rect class="region-shade" x="{Px(x)}" y="{Px(PanelsTop)}" width="{Px(width)}" height="{Px(PanelsBottom - PanelsTop)}" fill="{Failover}" fill-opacity="0.07"/>""");
+        }
+
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var segment = segments[i];
+            var start = X(segment.From);
+            var width = Math.Max(2, SegmentEnd(segment) - start);
+            var laneY = WriterTop + (segmentRows[i] * LaneRow) + 2;
+            var (textX, anchor, _) = SegmentLabelPlace(segment);
+            var switching = segment.Kind == FailoverMoments.Switch;
+            var (fill, opacity, stroke, ink) = (switching, segment.Failed) switch
+            {
+                (true, true) => (Violated, "0.35", Violated, "#5a0000"),
+                (true, false) => (Failover, "0.55", "#005a62", "#002f33"),
+                _ => (Failover, "0.12", "#4f9aa1", "#003f44"),
+            };
+            svg.Append(Invariant, $"""<g class="{(switching ? "failover-band" : "writer-period")}"><title>{HtmlText.Escape(segment.Detail)}</title>""");
+            svg.Append(Invariant, $"""<rect x="{Px(start)}" y="{Px(laneY)}" width="{Px(width)}" height="{Px(LaneRow - 4)}" fill="{fill}" fill-opacity="{opacity}" stroke="{stroke}" stroke-width="1"{(switching ? string.Empty : " stroke-dasharray=\"3 2\"")}/>""");
+            svg.Append(Invariant, $"""<text x="{Px(textX)}" y="{Px(laneY + 11)}" text-anchor="{anchor}" fill="{ink}"{(switching ? " font-weight=\"bold\"" : string.Empty)}>{HtmlText.Escape(segment.Label)}</text>""");
+            svg.Append("</g>");
+        }
+    }
+
+    /// <summary>
+    /// The failover's moments: a dotted line from its label down through the panels. A line passes the rows below
+    /// its label, so rows are drawn top first and each label has a white halo: a later label covers the line instead
+    /// of being crossed by it.
+    /// </summary>
+    private void DrawFailoverMarkers()
+    {
+        if (!HasFailover)
+        {
+            return;
+        }
+
+        LaneTitle("failover", MarkersTop, Rows(markerRows));
+        foreach (var i in Enumerable.Range(0, markers.Count).OrderBy(i => markerRows[i]).ThenBy(i => markers[i].At))
+        {
+            var marker = markers[i];
+            var x = Px(X(marker.At));
+            var labelY = MarkersTop + (markerRows[i] * LaneRow) + 13;
+            var colour = marker.Failed ? Violated : Failover;
+            var (textX, anchor, _) = MarkerLabelPlace(marker);
+            svg.Append(Invariant, $"""<g class="failover-marker {marker.Name}{(marker.Failed ? " failed" : string.Empty)}"><title>{HtmlText.Escape(marker.Detail)}</title>""");
+            svg.Append(Invariant, $"""<line x1="{x}" y1="{Px(labelY - 4)}" x2="{x}" y2="{Px(PanelsBottom)}" stroke="{colour}" stroke-width="1.6" stroke-dasharray="2 2"/>""");
+            svg.Append(Invariant, $"""<circle cx="{x}" cy="{Px(labelY - 4)}" r="3" fill="{colour}"/>""");
+            svg.Append(Invariant, $"""<text x="{Px(textX)}" y="{Px(labelY)}" text-anchor="{anchor}" fill="{(marker.Failed ? Violated : "#004d54")}" stroke="#fff" stroke-width="4" stroke-linejoin="round" paint-order="stroke">{HtmlText.Escape(marker.Label)}</text>""");
             svg.Append("</g>");
         }
     }
@@ -466,6 +584,17 @@ internal sealed class DrillTimelineSvg
         {
             new("chaos on (service · mode)", (x, y) => svg.Append(Invariant, $"""<rect x="{Px(x)}" y="{Px(y - 6)}" width="22" height="12" fill="{Chaos}" fill-opacity="0.45" stroke="#9a6b00"/>""")),
         };
+        if (HasFailover)
+        {
+            items.Add(new("writer moving (failover, failback)", (x, y) => svg.Append(Invariant, $"""<rect x="{Px(x)}" y="{Px(y - 6)}" width="22" height="12" fill="{Failover}" fill-opacity="0.55" stroke="#005a62"/>""")));
+            if (segments.FirstOrDefault(segment => segment.Kind == FailoverMoments.Serving) is { } serving)
+            {
+                items.Add(new($"{serving.Label} (shaded)", (x, y) => svg.Append(Invariant, $"""<rect x="{Px(x)}" y="{Px(y - 6)}" width="22" height="12" fill="{Failover}" fill-opacity="0.12" stroke="#4f9aa1" stroke-dasharray="3 2"/>""")));
+            }
+
+            items.Add(new("failover moment", (x, y) => svg.Append(Invariant, $"""<line x1="{Px(x + 11)}" y1="{Px(y - 7)}" x2="{Px(x + 11)}" y2="{Px(y + 7)}" stroke="{Failover}" stroke-width="1.6" stroke-dasharray="2 2"/>""")));
+        }
+
         if (HasWorkload)
         {
             items.Add(new("acknowledged transfers / s (left)", (x, y) => svg.Append(Invariant, $"""<rect x="{Px(x + 6)}" y="{Px(y - 6)}" width="10" height="12" fill="{Throughput}"/>""")));

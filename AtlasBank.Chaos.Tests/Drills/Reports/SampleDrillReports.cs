@@ -1,4 +1,6 @@
 using AtlasBank.Chaos.Manager.Audit;
+using AtlasBank.Chaos.Manager.Dr;
+using AtlasBank.Chaos.Manager.Dr.Databases;
 using AtlasBank.Chaos.Manager.Drills.Invariants;
 using AtlasBank.Chaos.Manager.Drills.Reports;
 using AtlasBank.Chaos.Manager.Drills.Runs;
@@ -8,8 +10,9 @@ namespace AtlasBank.Chaos.Tests.Drills.Reports;
 
 /// <summary>
 /// Reports built by hand, shaped as the built-in drills' runs are: one passed with a workload, one failed on a
-/// tampered balance, one aborted without a workload, one still running, and a long one. The numbers are made up
-/// but consistent (a seeded generator), so the page has something real-looking to draw.
+/// tampered balance, one aborted without a workload, one still running, a long one, and one that failed over to
+/// region B and back in async mode (two stranded transfers: one posted again, one left for manual review). The
+/// numbers are made up but consistent (a seeded generator), so the page has something real-looking to draw.
 /// </summary>
 internal static class SampleDrillReports
 {
@@ -24,7 +27,150 @@ internal static class SampleDrillReports
     public static IReadOnlyList<(string Name, DrillReport Report)> All =>
     [
         ("passed", Passed()), ("failed", Failed()), ("aborted", Aborted()), ("running", Running()), ("long", Long()),
+        ("failed-over", FailedOver()),
     ];
+
+    public static readonly Guid StrandedPosted = Guid.Parse("0193f2a0-0000-7000-8000-0000005a1d01");
+
+    public static readonly Guid StrandedForReview = Guid.Parse("0193f2a0-0000-7000-8000-0000005a1d02");
+
+    public static readonly Guid RepostedAs = Guid.Parse("0193f2b1-0000-7000-8000-00000000b001");
+
+    public const string ReviewReason = "422 insufficient_funds: account 0193f2a0-0000-7000-8000-000000000003 holds 310.00, the transfer needs 740.00";
+
+    /// <summary>
+    /// The regional-outage drill in async mode: region A's ledger fails every call at +8.3 s, the detector finds it
+    /// down, region B is promoted, the workload goes on against region B, then the bank fails back at +18.9 s.
+    /// Region A had acknowledged two transfers region B lacked; reconciling posts one and leaves one for a person.
+    /// </summary>
+    public static DrillReport FailedOver()
+    {
+        var accounts = Accounts(10);
+        var stranded = new List<StrandedTransfer>
+        {
+            new(StrandedPosted, "wl-0193f2a0-0412", accounts[0], accounts[1], 12.50m, "EUR", null, Start.AddSeconds(8.24)),
+            new(StrandedForReview, "wl-0193f2a0-0413", accounts[2], accounts[4], 740.00m, "EUR", null, Start.AddSeconds(8.27)),
+        };
+        var failover = new FailoverRecord
+        {
+            FailoverId = "fo-0193f2a0-0001",
+            Kind = FailoverKinds.Failover,
+            FromRegion = "region-a",
+            ToRegion = "region-b",
+            State = FailoverStates.Completed,
+            Reason = "drill run 0193f2a0-6666-7000-8000-000000000006 (regional-outage-async), automatic promotion",
+            StartedBy = "ops-oncall",
+            FaultStartedAt = Start.AddSeconds(8.3),
+            DetectedAt = Start.AddSeconds(9.72),
+            StartedAt = Start.AddSeconds(9.73),
+            CompletedAt = Start.AddSeconds(10.51),
+            FirstWriteAt = Start.AddSeconds(10.58),
+            ThroughputRecoveredAt = Start.AddSeconds(12),
+            Fenced = true,
+            FenceDetail = "region-a's database revoked the ledger's write grant; region-a's ledger confirmed it refuses writes at epoch 1",
+            FromDatabaseReachable = true,
+            FromLedgerConfirmedFence = true,
+            FromLsnAtFence = "0/3A1F2C8",
+            FromTransfersAtFence = 1_412,
+            LagBytesAtFault = 18_432,
+            Mode = ReplicationModes.Async,
+            RpoTransactions = 2,
+            RpoAmount = 752.50m,
+            RpoTransferIds = [StrandedPosted, StrandedForReview],
+            RpoSource = RpoSources.Database,
+            Stranded = stranded,
+        };
+        var failback = new FailoverRecord
+        {
+            FailoverId = "fb-0193f2a0-0002",
+            Kind = FailoverKinds.Failback,
+            FromRegion = "region-b",
+            ToRegion = "region-a",
+            State = FailoverStates.Completed,
+            Reason = "drill run 0193f2a0-6666-7000-8000-000000000006 (regional-outage-async)",
+            StartedBy = "ops-oncall",
+            StartedAt = Start.AddSeconds(18.9),
+            CompletedAt = Start.AddSeconds(23.8),
+            Fenced = true,
+            FenceDetail = "region-b's database revoked the ledger's write grant",
+            FromDatabaseReachable = true,
+            Reconciliation =
+            [
+                new(StrandedPosted, "wl-0193f2a0-0412", 12.50m, ReconcileOutcomes.Posted, RepostedAs, null, Start.AddSeconds(19.02)),
+                new(StrandedForReview, "wl-0193f2a0-0413", 740.00m, ReconcileOutcomes.ManualReview, null, ReviewReason, Start.AddSeconds(19.08)),
+            ],
+            ChecksumsEqual = true,
+            Checksum = "sha256:6f1c0e2a9b7d4c3e8a5f0b1d2c3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4",
+        };
+
+        var timeline = Timeline(60, 20, 8, 11, latencyMs: 0, errorRate: 0, seed: 6)
+            .Select(second => second.Second switch
+            {
+                8 => second with { Acknowledged = 5, Rejected = 12, Unknown = 3, P50Ms = 22, P99Ms = 310 },
+                9 => second with { Acknowledged = 0, Rejected = 17, Unknown = 2, P50Ms = 14, P99Ms = 180 },
+                10 => second with { Acknowledged = 8, Rejected = 9, Unknown = 1, P50Ms = 240, P99Ms = 780 },
+                11 => second with { Acknowledged = 19, Rejected = 0, Unknown = 0, P50Ms = 31, P99Ms = 96 },
+                >= 12 and < 19 => second with { P50Ms = second.P50Ms + 6, P99Ms = second.P99Ms + 18 },
+                >= 22 and < 24 => second with { Acknowledged = second.Second == 22 ? 6 : 11, P50Ms = 640, P99Ms = 1_420 },
+                _ => second,
+            })
+            .ToList();
+        var checks = Checks(60, 5, ("money", "invariants"));
+        foreach (var probe in new[] { ("transfers", "workload"), ("dr-replication", "replication") })
+        {
+            checks.Add(new(Start, "before", probe.Item1, probe.Item2, "held", $"{probe.Item1}: within tolerance"));
+            checks.Add(new(Start.AddSeconds(60), "after", probe.Item1, probe.Item2, "held", $"{probe.Item1}: within tolerance"));
+        }
+
+        checks.Add(new(Start, "before", "recovery", "failover", "skipped", "no failover yet"));
+        for (var at = 5; at < 60; at += 5)
+        {
+            checks.Add(at switch
+            {
+                < 10 => new(Start.AddSeconds(at + 0.1), "during", "recovery", "failover", "skipped", "no failover yet"),
+                < 20 => new(Start.AddSeconds(at + 0.1), "during", "recovery", "failover", "skipped", "RTO to the first write not measured yet, RPO 2 transfers (database)"),
+                _ => new(Start.AddSeconds(at + 0.1), "during", "recovery", "failover", "held", "RTO to the first write 2.28 s, RPO 2 transfers (database)"),
+            });
+        }
+
+        checks.Add(new(Start.AddSeconds(60), "after", "recovery", "failover", "held", "RTO to the first write 2.28 s, RPO 2 transfers (database)"));
+
+        return new DrillReport(
+            "0193f2a0-6666-7000-8000-000000000006", "regional-outage-async", "Region A outage in async mode, failover to region B and back (RPO measured, not bounded)",
+            "Demonstrates that losing region A leaves transfers served from region B within 10 s of the fault, money conserved across both regions, and every transfer region A acknowledged but region B lacked reconciled or handed to a person (DORA art. 11, 12).",
+            "ledger-region-a", "ops-oncall", new DrillRunParameters(60, null), DrillRunStates.Passed,
+            "The hypothesis held before, during and after; every invariant held. RPO 2 transfers (async mode): 1 posted again, 1 in manual review.",
+            Start.AddSeconds(-0.4), Start, Start.AddSeconds(60.6),
+            [
+                Step(0, "method", "workload", "Workload 20/s, 8 clients, 10 accounts, in the background", 0, 0.2),
+                Step(1, "method", "wait", "Wait 8 s", 0.2, 8.2),
+                Step(2, "method", "bulk-enable", "Bulk-enable chaos: ledger-region-a failure 1.0, payments-region-a failure 1.0", 8.2, 8.3),
+                Step(3, "method", "failover", "fail over once the active region is found down (at most 20 s)", 8.3, 10.6,
+                    detail: "region-a to region-b: detected after 1.42 s, promoted after 2.21 s; fenced True; RPO 2 (database)"),
+                Step(4, "method", "inject", "Inject once on ledger-region-a", 10.6, 10.7),
+                Step(5, "method", "wait", "Wait 8 s", 10.7, 18.7),
+                Step(6, "method", "disable", "Disable chaos on ledger-region-a", 18.7, 18.8),
+                Step(7, "method", "disable", "Disable chaos on payments-region-a", 18.8, 18.9),
+                Step(8, "method", "failback", "fail back: reconcile, rebuild region A, resubscribe DR, switch home", 18.9, 24.3,
+                    detail: "region-b to region-a: checksums equal True; reconciled 1 posted, 1 manual-review"),
+                Step(9, "method", "wait", "Wait the rest of the run", 24.3, 60),
+                Step(0, "rollback", "failback", "fail back: reconcile, rebuild region A, resubscribe DR, switch home", 60.2, 60.3,
+                    detail: "nothing to fail back: the run did not fail over"),
+            ],
+            checks,
+            [
+                new ChaosBand("ledger-region-a", "failure", Start.AddSeconds(8.3), Start.AddSeconds(18.8)),
+                new ChaosBand("payments-region-a", "failure", Start.AddSeconds(8.3), Start.AddSeconds(18.9)),
+            ],
+            timeline,
+            new WorkloadSummary(accounts, Guid.Parse("0193f2a0-0000-7000-8000-00000000f00d"), 10_000.00m, 8, 20, 1_190, 1_139, 38, 13, 19.0, 24.6, 412.0),
+            Invariants(60, 10, accounts, violatedAt: null),
+            1.12,
+            new AuditHead(9_100, "7e57ab1e7e57ab1e7e57ab1e7e57ab1e7e57ab1e7e57ab1e7e57ab1e7e57ab1e"),
+            new AuditHead(9_131, "e1ba75e7e1ba75e7e1ba75e7e1ba75e7e1ba75e7e1ba75e7e1ba75e7e1ba75e7"),
+            failover,
+            failback);
+    }
 
     public static DrillReport Passed()
     {
