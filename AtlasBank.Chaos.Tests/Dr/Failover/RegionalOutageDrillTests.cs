@@ -1,0 +1,85 @@
+using AtlasBank.Chaos.Contracts.Dr;
+using AtlasBank.Chaos.Manager.Dr;
+using AtlasBank.Chaos.Manager.Drills.Invariants;
+using AtlasBank.Chaos.Manager.Drills.Runs;
+using AtlasBank.Chaos.Manager.Drills.Steps;
+using AtlasBank.Chaos.Tests.Drills.Runs;
+using AtlasBank.Chaos.Tests.Safety;
+
+namespace AtlasBank.Chaos.Tests.Dr.Failover;
+
+/// <summary>The spec's Scenario 1 as a drill: region A fails, region B is promoted, the workload goes on, the bank fails back.</summary>
+[Collection(AtlasAppTests.Name)]
+public sealed class RegionalOutageDrillTests(AtlasAppFixture fixture) : IAsyncLifetime, IDisposable
+{
+    private readonly DrClient _dr = new(fixture);
+    private readonly DrillRunsClient _runs = new(fixture.CreateManagerClient(AtlasAppFixture.OperatorKey));
+
+    public Task InitializeAsync() => _dr.RestoreHomeAsync();
+
+    public Task DisposeAsync() => _dr.RestoreHomeAsync();
+
+    public void Dispose() => _dr.Dispose();
+
+    [Fact]
+    public async Task TheRegionalOutageDrillReportsFourRtoNumbersInOrderNoLossAndEndsHome()
+    {
+        var duration = BuiltInDrillRunTests.ShortDuration("regional-outage");
+        var started = await _runs.StartAsync("regional-outage", $$"""{"DurationSeconds":{{duration}}}""");
+        var ended = await _runs.WaitForEndAsync(started.RunId, TimeSpan.FromSeconds(duration + 90));
+        Assert.True(ended.State == DrillRunStates.Passed, $"{ended.State}: {ended.Reason}");
+
+        var report = await _runs.ReportAsync(started.RunId);
+        var failover = Assert.IsType<FailoverRecord>(report.Failover);
+        Assert.Equal((DrRegions.A, DrRegions.B, FailoverStates.Completed), (failover.FromRegion, failover.ToRegion, failover.State));
+        Assert.True(failover.Fenced, failover.FenceDetail);
+        Assert.Equal((0, RpoSources.Database), (failover.RpoTransactions, failover.RpoSource));
+        double[] rto = [failover.RtoDetectionSeconds!.Value, failover.RtoPromotionSeconds!.Value, failover.RtoFirstWriteSeconds!.Value];
+        Assert.Equal(rto.Order(), rto);
+        Assert.NotNull(failover.RtoThroughputSeconds);
+
+        var failback = Assert.IsType<FailoverRecord>(report.Failback);
+        Assert.Equal(FailoverStates.Completed, failback.State);
+        Assert.True(failback.ChecksumsEqual);
+        Assert.Contains(report.Invariants, invariant => invariant.Invariant == LedgerInvariantNames.NoSplitBrain && invariant.Holds);
+        Assert.Equal(DrRegions.A, (await _dr.StateAsync()).GetProperty("ActiveRegion").GetString());
+
+        using var metrics = await fixture.CreateClient("chaos-manager").GetAsync("/metrics");
+        var exposition = await metrics.Content.ReadAsStringAsync();
+        Assert.Contains("dr_failover_total{", exposition, StringComparison.Ordinal);
+        Assert.Contains("dr_rto_seconds{phase=\"first_write\"}", exposition, StringComparison.Ordinal);
+        Assert.Contains("dr_rpo_transactions ", exposition, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithRegionADatabaseReallyStoppedTheDrillFailsOverGoesOnOnRegionBAndFailsBackOnceItReturns()
+    {
+        const string drill = "test-regional-outage-database";
+        var started = await _runs.StartAsync(drill);
+        await _runs.WaitUntilAsync(started.RunId, run => run.Steps.Any(step => step.Kind == DrillStepKinds.BulkEnable),
+            TimeSpan.FromSeconds(60), "enable the region's chaos");
+
+        var outage = await PostgresOutage.BeginAsync(fixture, "postgres", OutageKind.Stopped);
+        DrillRun promoted;
+        try
+        {
+            promoted = await _runs.WaitUntilAsync(started.RunId, run => run.Steps.Any(step => step.Kind == DrillStepKinds.Failover),
+                TimeSpan.FromSeconds(60), "fail over");
+        }
+        finally
+        {
+            await outage.EndAsync();
+        }
+
+        Assert.Equal(DrillStepOutcomes.Done, promoted.Steps.Single(step => step.Kind == DrillStepKinds.Failover).Outcome);
+        var ended = await _runs.WaitForEndAsync(started.RunId, TimeSpan.FromSeconds(150));
+        Assert.True(ended.State == DrillRunStates.Passed, $"{ended.State}: {ended.Reason}");
+
+        var failover = Assert.IsType<FailoverRecord>((await _runs.ReportAsync(started.RunId)).Failover);
+        Assert.False(failover.FromDatabaseReachable);
+        // Region A's database could not be compared, so the loss is what the workload saw acknowledged and region B lacked.
+        Assert.Equal(RpoSources.Workload, failover.RpoSource);
+        Assert.NotNull(failover.RtoFirstWriteSeconds);
+        Assert.Equal(DrRegions.A, (await _dr.StateAsync()).GetProperty("ActiveRegion").GetString());
+    }
+}
