@@ -46,9 +46,10 @@ public sealed class RegionalOutageDrillTests(AtlasAppFixture fixture) : IAsyncLi
 
         using var metrics = await fixture.CreateClient("chaos-manager").GetAsync("/metrics");
         var exposition = await metrics.Content.ReadAsStringAsync();
-        Assert.Contains("dr_failover_total{", exposition, StringComparison.Ordinal);
-        Assert.Contains("dr_rto_seconds{phase=\"first_write\"}", exposition, StringComparison.Ordinal);
-        Assert.Contains("dr_rpo_transactions ", exposition, StringComparison.Ordinal);
+        var lines = exposition.Split('\n');
+        Assert.Contains(lines, line => line.StartsWith("dr_failover_total{", StringComparison.Ordinal) && line.Contains("kind=\"failover\"", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("dr_rto_seconds{", StringComparison.Ordinal) && line.Contains("phase=\"first_write\"", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("dr_rpo_transactions", StringComparison.Ordinal) && !line.StartsWith('#'));
     }
 
     [Fact]
@@ -56,10 +57,12 @@ public sealed class RegionalOutageDrillTests(AtlasAppFixture fixture) : IAsyncLi
     {
         const string drill = "test-regional-outage-database";
         var started = await _runs.StartAsync(drill);
+        // The drill waits 12 s between its chaos and the promotion: region A's database is down long before.
         await _runs.WaitUntilAsync(started.RunId, run => run.Steps.Any(step => step.Kind == DrillStepKinds.BulkEnable),
             TimeSpan.FromSeconds(60), "enable the region's chaos");
 
         var outage = await PostgresOutage.BeginAsync(fixture, "postgres", OutageKind.Stopped);
+        var stoppedAt = DateTimeOffset.UtcNow;
         DrillRun promoted;
         try
         {
@@ -76,7 +79,7 @@ public sealed class RegionalOutageDrillTests(AtlasAppFixture fixture) : IAsyncLi
         Assert.True(ended.State == DrillRunStates.Passed, $"{ended.State}: {ended.Reason}");
 
         var failover = Assert.IsType<FailoverRecord>((await _runs.ReportAsync(started.RunId)).Failover);
-        Assert.False(failover.FromDatabaseReachable);
+        Assert.False(failover.FromDatabaseReachable, $"{failover.FenceDetail} (started {failover.StartedAt:HH:mm:ss.fff}, stopped at {stoppedAt:HH:mm:ss.fff})");
         // Region A's database could not be compared, so the loss is what the workload saw acknowledged and region B lacked.
         Assert.Equal(RpoSources.Workload, failover.RpoSource);
         Assert.NotNull(failover.RtoFirstWriteSeconds);
