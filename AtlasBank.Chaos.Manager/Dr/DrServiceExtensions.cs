@@ -20,6 +20,7 @@ public static class DrServiceExtensions
         builder.Services.AddSingleton<ReplicationModeReader>();
         builder.Services.AddSingleton<StrandedReconciler>();
         builder.Services.AddSingleton<StrandedReconciliation>();
+        builder.Services.AddSingleton<DrOutcomes>();
         builder.Services.AddSingleton<FailoverCoordinator>();
         builder.Services.AddSingleton<FailbackCoordinator>();
         builder.Services.AddHostedService<DrFenceKeeper>();

@@ -1,6 +1,4 @@
 using AtlasBank.Chaos.Contracts.Dr;
-using AtlasBank.Chaos.Contracts.Ledger;
-using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Dr.Databases;
 using Microsoft.Extensions.Options;
 
@@ -18,8 +16,7 @@ public sealed partial class FailbackCoordinator(
     RegionFence fence,
     StrandedReconciliation reconciliation,
     ReplicationModeReader modes,
-    DrMetrics metrics,
-    AuditTrail audit,
+    DrOutcomes outcomes,
     IOptions<DrOptions> options,
     TimeProvider timeProvider,
     ILogger<FailbackCoordinator> logger)
@@ -107,7 +104,7 @@ public sealed partial class FailbackCoordinator(
         catch (Exception ex) when (!switched && ex is RegionDatabaseUnavailableException or DrUnavailableException)
         {
             record = record with { State = FailoverStates.Failed, Error = ex.Message, CompletedAt = timeProvider.GetUtcNow() };
-            await KeepWriterAsync(from, home, epoch + 1, id);
+            await outcomes.RestoreWriterAsync(from, epoch + 1, id, detachWriterSubscription: true);
             await EndAsync(record, command);
             throw new DrUnavailableException($"The failback to {home} did not happen: {ex.Message} {from} is the writer again.", record, ex);
         }
@@ -135,37 +132,8 @@ public sealed partial class FailbackCoordinator(
         }
     }
 
-    /// <summary>A failback that could not finish: the failed-over region writes again, with no subscription of its own.</summary>
-    private async Task KeepWriterAsync(string writer, string home, long epoch, string id)
-    {
-        foreach (var (region, step) in new (string, Func<LedgerRegionDatabase, Task>)[]
-                 {
-                     (writer, database => database.DetachSubscriptionAsync(CancellationToken.None)),
-                     (home, database => database.FenceWritesAsync(CancellationToken.None)),
-                     (writer, database => database.GrantWritesAsync(CancellationToken.None)),
-                 })
-        {
-            try
-            {
-                await step(databases[region]);
-            }
-            catch (RegionDatabaseUnavailableException ex)
-            {
-                LogKeepWriterStepFailed(id, region, ex.Message);
-            }
-        }
-
-        await store.WriteRoutingAsync(new DrRoutingState(writer, epoch, false, timeProvider.GetUtcNow(), id));
-    }
-
-    private async Task EndAsync(FailoverRecord record, FailoverCommand command)
-    {
-        await store.SaveAsync(record, isNew: false);
-        metrics.Ended(record);
-        await audit.RecordAsync(new AuditRecord(command.KeyId, command.Role, "DrFailbackEnded", LedgerReplication.SubscriptionName, null, null,
-            record.State == FailoverStates.Completed ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
-            $"{record.FailoverId}: {record.FromRegion} to {record.ToRegion} {record.State}; checksums equal {record.ChecksumsEqual}; reconciled {record.Reconciliation.Count}{(record.Error is null ? string.Empty : "; " + record.Error)}"));
-    }
+    private Task EndAsync(FailoverRecord record, FailoverCommand command) => outcomes.EndAsync(record, command, "DrFailbackEnded",
+        $"checksums equal {record.ChecksumsEqual}; reconciled {record.Reconciliation.Count}");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DR_FAILBACK_STARTED {FailoverId}: from {From} to {Home}.")]
     private partial void LogFailbackStarted(string failoverId, string from, string home);
@@ -173,6 +141,4 @@ public sealed partial class FailbackCoordinator(
     [LoggerMessage(Level = LogLevel.Warning, Message = "DR_FAILBACK_COMPLETED {FailoverId}: {Home} takes writes again; ledger checksum {Checksum} in both regions.")]
     private partial void LogFailbackCompleted(string failoverId, string home, string? checksum);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Failback {FailoverId} could not put {Region} back as it was: {Reason}.")]
-    private partial void LogKeepWriterStepFailed(string failoverId, string region, string reason);
 }

@@ -1,6 +1,4 @@
 using AtlasBank.Chaos.Contracts.Dr;
-using AtlasBank.Chaos.Contracts.Ledger;
-using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Dr.Databases;
 using Microsoft.Extensions.Options;
 using NpgsqlTypes;
@@ -19,8 +17,7 @@ public sealed partial class FailoverCoordinator(
     LedgerRegionDatabases databases,
     RegionFence fence,
     ReplicationModeReader modes,
-    DrMetrics metrics,
-    AuditTrail audit,
+    DrOutcomes outcomes,
     IOptions<DrOptions> options,
     TimeProvider timeProvider,
     ILogger<FailoverCoordinator> logger)
@@ -91,7 +88,7 @@ public sealed partial class FailoverCoordinator(
         catch (Exception ex) when (ex is RegionDatabaseUnavailableException or DrUnavailableException)
         {
             record = record with { State = FailoverStates.Failed, Error = ex.Message, CompletedAt = timeProvider.GetUtcNow() };
-            await RestoreWriterAsync(from, to, epoch + 1, id);
+            await outcomes.RestoreWriterAsync(from, epoch + 1, id, detachWriterSubscription: false);
             await EndAsync(record, command);
             throw new DrUnavailableException($"The failover from {from} to {to} did not happen: {ex.Message} {from} is the writer again.", record, ex);
         }
@@ -169,38 +166,8 @@ public sealed partial class FailoverCoordinator(
         }
     }
 
-    /// <summary>A failover that could not finish: the old writer writes again where its database answers, and the routing says so.</summary>
-    private async Task RestoreWriterAsync(string from, string to, long epoch, string id)
-    {
-        try
-        {
-            await databases[to].FenceWritesAsync(CancellationToken.None);
-        }
-        catch (RegionDatabaseUnavailableException ex)
-        {
-            LogRestoreStepFailed(id, to, ex.Message);
-        }
-
-        try
-        {
-            await databases[from].GrantWritesAsync(CancellationToken.None);
-        }
-        catch (RegionDatabaseUnavailableException ex)
-        {
-            LogRestoreStepFailed(id, from, ex.Message);
-        }
-
-        await store.WriteRoutingAsync(new DrRoutingState(from, epoch, false, timeProvider.GetUtcNow(), id));
-    }
-
-    private async Task EndAsync(FailoverRecord record, FailoverCommand command)
-    {
-        await store.SaveAsync(record, isNew: false);
-        metrics.Ended(record);
-        await audit.RecordAsync(new AuditRecord(command.KeyId, command.Role, "DrFailoverEnded", LedgerReplication.SubscriptionName, null, null,
-            record.State == FailoverStates.Completed ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
-            $"{record.FailoverId}: {record.FromRegion} to {record.ToRegion} {record.State}; fenced {record.Fenced}; RPO {record.RpoTransactions} ({record.RpoSource}){(record.Error is null ? string.Empty : "; " + record.Error)}"));
-    }
+    private Task EndAsync(FailoverRecord record, FailoverCommand command) => outcomes.EndAsync(record, command, "DrFailoverEnded",
+        $"fenced {record.Fenced}; RPO {record.RpoTransactions} ({record.RpoSource})");
 
     internal static long? LagBytes(string? publisherLsn, string? subscriberLsn) =>
         publisherLsn is not null && subscriberLsn is not null
@@ -216,6 +183,4 @@ public sealed partial class FailoverCoordinator(
     [LoggerMessage(Level = LogLevel.Warning, Message = "DR_FAILOVER_COMPLETED {FailoverId}: {To} takes writes; RPO {Rpo} transfers; fenced {Fenced}.")]
     private partial void LogFailoverCompleted(string failoverId, string to, int rpo, bool fenced);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Failover {FailoverId} could not restore {Region} as it was: {Reason}.")]
-    private partial void LogRestoreStepFailed(string failoverId, string region, string reason);
 }

@@ -1,4 +1,5 @@
 using System.Data;
+using AtlasBank.Chaos.Contracts.Ledger;
 using Npgsql;
 
 namespace AtlasBank.LedgerDr.Ledger;
@@ -168,20 +169,7 @@ public sealed class LedgerStore(NpgsqlDataSource dataSource, TimeProvider timePr
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // One snapshot for every count and hash, so a transfer committing meanwhile cannot tear the result.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            SELECT
-                (SELECT count(*) FROM accounts),
-                (SELECT count(*) FROM transfers),
-                (SELECT count(*) FROM entries),
-                (SELECT coalesce(sum(balance), 0) FROM accounts),
-                NOT EXISTS (
-                    SELECT 1 FROM accounts a
-                    WHERE a.balance <> coalesce((SELECT sum(e.amount) FROM entries e WHERE e.account_id = a.id), 0)),
-                md5(
-                    coalesce((SELECT string_agg(id::text || ':' || balance::text, ',' ORDER BY id) FROM accounts), '')
-                    || '|' ||
-                    coalesce((SELECT string_agg(id::text || ':' || account_id::text || ':' || amount::text, ',' ORDER BY id) FROM entries), ''))
-            """, connection, transaction);
+        await using var command = new NpgsqlCommand(LedgerChecksumQuery.Sql, connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new LedgerChecksum(

@@ -193,20 +193,7 @@ public sealed class LedgerRegionDatabase
     public Task<string> ChecksumAsync(CancellationToken cancellationToken) => RunAsync("compute the checksum", async (connection, token) =>
     {
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, token);
-        await using var command = new NpgsqlCommand("""
-            SELECT
-                (SELECT count(*) FROM accounts),
-                (SELECT count(*) FROM transfers),
-                (SELECT count(*) FROM entries),
-                (SELECT coalesce(sum(balance), 0) FROM accounts),
-                NOT EXISTS (
-                    SELECT 1 FROM accounts a
-                    WHERE a.balance <> coalesce((SELECT sum(e.amount) FROM entries e WHERE e.account_id = a.id), 0)),
-                md5(
-                    coalesce((SELECT string_agg(id::text || ':' || balance::text, ',' ORDER BY id) FROM accounts), '')
-                    || '|' ||
-                    coalesce((SELECT string_agg(id::text || ':' || account_id::text || ':' || amount::text, ',' ORDER BY id) FROM entries), ''))
-            """, connection, transaction);
+        await using var command = new NpgsqlCommand(LedgerChecksumQuery.Sql, connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(token);
         await reader.ReadAsync(token);
         return string.Create(CultureInfo.InvariantCulture,
