@@ -3,6 +3,7 @@ using AtlasBank.Chaos.Manager.Security;
 using AtlasBank.Chaos.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace AtlasBank.Chaos.Manager.Dr;
 
@@ -21,13 +22,16 @@ public static class DrApi
         var view = dr.MapViewGroup();
         view.MapGet("/state", GetState)
             .WithName("GetDrState")
-            .WithSummary("Which region takes writes, the replication mode, a failover in progress, and the last failover's RPO and RTO.");
+            .WithSummary("Which region takes writes, the replication mode, a failover in progress, and the last failover's RPO and RTO.")
+            .WithDescription("Returns the routing every service follows (ActiveRegion, Epoch, Switching), the writer's replication mode (async, sync or unknown), the failover or failback holding the lock (InProgress), the last failover's fields at the top level (FailoverId, FromRegion, ToRegion, StartedAt, CompletedAt, Fenced, RpoTransactions, RpoAmount, RpoTransferIds, LagBytesAtFault, RtoPromotionSeconds) and the last failover and failback in full. Any role may read it.");
         view.MapGet("/failovers", List)
             .WithName("ListFailovers")
-            .WithSummary("The newest failovers and failbacks (limit, 1 to 100, default 20).");
+            .WithSummary("The newest failovers and failbacks (limit, 1 to 100, default 20).")
+            .WithDescription("Returns the newest failover and failback records first, each with its fence, RPO, RTO numbers and reconciliation; the last 100 are kept. Any role may read them.");
         view.MapGet("/failovers/{failoverId}", Get)
             .WithName("GetFailover")
             .WithSummary("One failover or failback: fence, RPO with the stranded transfers, RTO, reconciliation.")
+            .WithDescription("Returns the record as the failover or failback answered it, with the RTO numbers a drill measured since. 404 for an unknown id. Any role may read it.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         dr.MapEmergencyStopGroup().MapPost("/failover", Failover)
@@ -96,11 +100,11 @@ public static class DrApi
         RunAsync(request, user, response, coordinator.FailbackAsync);
 
     public static async Task<Results<Ok<FailoverRecord>, ProblemHttpResult>> Reconcile(
-        ClaimsPrincipal user, DrStateStore store, StrandedReconciliation reconciliation, TimeProvider timeProvider)
+        ClaimsPrincipal user, DrStateStore store, StrandedReconciliation reconciliation, IOptions<DrOptions> options)
     {
         try
         {
-            await using var held = await DrLock.TakeAsync(store, FailoverCoordinator.NewId(), TimeSpan.FromMinutes(2));
+            await using var held = await DrLock.TakeAsync(store, FailoverCoordinator.NewId(), options.Value.LockTtl);
             return await reconciliation.ReconcileLastAsync(CommandOf(user, "reconcile on demand")) is { } failover
                 ? TypedResults.Ok(failover)
                 : TypedResults.Problem(new ProblemDetails

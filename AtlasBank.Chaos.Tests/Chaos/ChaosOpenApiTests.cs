@@ -12,10 +12,11 @@ public sealed class ChaosOpenApiTests(AtlasAppFixture fixture)
     private static readonly HashSet<string> RateLimited =
     [
         "EnableChaos", "DisableChaos", "InjectChaos", "BulkEnableChaos", "BulkDisableChaos", "LiftHalt", "StartDrillRun",
+        "Failback", "ReconcileStranded",
     ];
 
     /// <summary>Every path under these needs a key; nothing else does.</summary>
-    private static readonly string[] KeyedPrefixes = ["/chaos/", "/drills"];
+    private static readonly string[] KeyedPrefixes = ["/chaos/", "/drills", "/dr/"];
 
     /// <summary>The drill definitions are loaded at start: no dependency can make them answer 503.</summary>
     private static readonly HashSet<string> ServedFromMemory = ["ListDrills", "GetDrill"];
