@@ -52,7 +52,8 @@ public static class DrillWorkloadExtensions
             provider.GetRequiredKeyedService<NpgsqlDataSource>(LedgerInvariantOptions.DrConnectionName),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<IOptions<LedgerInvariantOptions>>(),
-            async () => (await provider.GetRequiredService<DrStateStore>().ReadRoutingAsync()).ActiveRegion));
+            // The writer's database is the "primary": region B's after a failover. Hosts without DR state (tests) read region A.
+            provider.GetService<DrStateStore>() is { } dr ? async () => (await dr.ReadRoutingAsync()).ActiveRegion : null));
         return builder;
     }
 

@@ -99,29 +99,59 @@ public sealed class LedgerInvariantChecker(
     private static string Balance(IReadOnlyDictionary<Guid, decimal?> balances, Guid id) =>
         balances.GetValueOrDefault(id) is { } balance ? MoneyText.Of(balance) : "absent";
 
-    /// <summary>Runs <paramref name="read"/> in one REPEATABLE READ READ ONLY transaction; anything but the caller's cancellation is "unreachable".</summary>
+    /// <summary>
+    /// Runs <paramref name="read"/> in one REPEATABLE READ READ ONLY transaction; anything but the caller's cancellation
+    /// is "unreachable". A server that restarted leaves the pool's connections dead: the pool is cleared and the read
+    /// made once more on a fresh connection, so a database that is back is read, and one that is not stays unreachable.
+    /// </summary>
     private static async Task<T> ReadAsync<T>(
         NpgsqlDataSource dataSource, string database, Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
-            {
-                await readOnly.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            var result = await read(connection, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            return await ReadOnceAsync(dataSource, read, cancellationToken);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException
-            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (IsDeadConnection(ex))
+        {
+            dataSource.Clear();
+        }
+        catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
+        {
+            throw new LedgerUnreachableException($"could not read the {database} ledger database: {ex.Message}", ex);
+        }
+
+        try
+        {
+            return await ReadOnceAsync(dataSource, read, cancellationToken);
+        }
+        catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
         {
             throw new LedgerUnreachableException($"could not read the {database} ledger database: {ex.Message}", ex);
         }
     }
+
+    private static async Task<T> ReadOnceAsync<T>(NpgsqlDataSource dataSource, Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
+        {
+            await readOnly.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var result = await read(connection, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>A pooled connection the server ended (it restarted, or terminated the session).</summary>
+    private static bool IsDeadConnection(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown }
+        || exception is NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException } && exception is not PostgresException;
+
+    private static bool IsUnreachable(Exception exception, CancellationToken cancellationToken) =>
+        exception is NpgsqlException or TimeoutException or InvalidOperationException
+        || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private static async Task<LedgerSnapshot> ReadSnapshotAsync(NpgsqlConnection connection, WorkloadEvidence evidence, bool final, CancellationToken cancellationToken)
     {
