@@ -43,7 +43,7 @@ public sealed class BadDrillFileTests : IDisposable
     public static TheoryData<string, string, string> BadFiles => new()
     {
         // case, JSON path of the bad field, a word the message must hold
-        { "unknown step kind", "$.Method[1].Kind", "failover" },
+        { "unknown step kind", "$.Method[1].Kind", "fail-over" },
         { "step without a kind", "$.Method[1].Kind", "Required" },
         { "unknown probe kind", "$.Hypothesis.Probes[0].Kind", "probe kind" },
         { "unknown field", "$.Method[1].Sconds", "Unknown field" },
@@ -145,7 +145,7 @@ public sealed class BadDrillFileTests : IDisposable
 
         var exception = await Assert.ThrowsAsync<DrillDefinitionException>(() => host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30)));
 
-        Assert.Contains($"{file}: $.Method[1].Kind: Unknown step kind 'failover'", exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"{file}: $.Method[1].Kind: Unknown step kind 'fail-over'", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public sealed class BadDrillFileTests : IDisposable
         var probes = drill["Hypothesis"]!["Probes"]!.AsArray();
         switch (badCase)
         {
-            case "unknown step kind": method[1] = new JsonObject { ["Kind"] = "failover", ["Region"] = "b" }; break;
+            case "unknown step kind": method[1] = new JsonObject { ["Kind"] = "fail-over", ["Region"] = "b" }; break;
             case "step without a kind": method[1]!.AsObject().Remove("Kind"); break;
             case "unknown probe kind": probes[0] = new JsonObject { ["Kind"] = "ping", ["Name"] = "ping" }; break;
             case "unknown field": method[1] = new JsonObject { ["Kind"] = "wait", ["Sconds"] = 5 }; break;
