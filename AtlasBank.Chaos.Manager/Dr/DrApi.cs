@@ -39,8 +39,7 @@ public static class DrApi
             .WithSummary("Promote the other region: fence the writer, capture what DR lacks, stop DR's subscription, grant it writes, switch the routing.")
             .WithDescription("Answers 200 with the failover: FailoverId, FromRegion, ToRegion, StartedAt, CompletedAt, Fenced (and how), RpoTransactions, RpoAmount, RpoTransferIds and the stranded transfers, LagBytesAtFault, the mode. Works with the writer's database healthy (a planned switchover, which waits for DR to catch up), stopped or hung. 409 while another failover or failback runs; 503 with Retry-After when it could not be done safely (the writer is the writer again). The optional body gives a Reason. Needs an operator or admin key; never rate limited; audited without waiting on the audit database.")
             .Accepts<FailoverRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         var administer = dr.MapAdministerGroup();
         administer.MapPost("/failback", Failback)
@@ -48,8 +47,7 @@ public static class DrApi
             .WithSummary("Bring the writer home: reconcile stranded transfers, rebuild region A from region B, verify checksums, resubscribe DR, switch back.")
             .WithDescription("Answers 200 with the failback: the reconciliation of the last failover's stranded transfers, ChecksumsEqual and the checksum. 409 when region A is the writer already or another failover runs; 503 with Retry-After when region A's database does not answer or a step failed (region B stays the writer). Needs an admin key.")
             .Accepts<FailoverRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         administer.MapPost("/reconcile", Reconcile)
             .WithName("ReconcileStranded")
             .WithSummary("Re-apply the last failover's stranded transfers to the active region, each once under its Idempotency-Key.")
