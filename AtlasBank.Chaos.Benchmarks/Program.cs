@@ -8,6 +8,8 @@ using BenchmarkDotNet.Running;
 //                                                                  memory over a long paced run (default 30, 500, 5, 5000)
 // dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- sync-latency [N] [blocks]
 //                                                                  transfer latency, DR sync vs async, side by side (default 200, 6)
+// dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- regional-outage [N] [seconds]
+//                                                                  the regional-outage drill N times: RTO numbers and RPO (default 5, 60)
 static int Number(string[] rest, int position, int fallback) =>
     rest.Length > position ? int.Parse(rest[position], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
@@ -19,6 +21,8 @@ switch (args)
         return await ShadowLoad.RunAsync(Number(rest, 0, 5_000), Number(rest, 1, 8));
     case ["sync-latency", .. var rest]:
         return await SyncReplicationLatency.RunAsync(Number(rest, 0, 200), Number(rest, 1, 6));
+    case ["regional-outage", .. var rest]:
+        return await RegionalOutageRuns.RunAsync(Number(rest, 0, 5), Number(rest, 1, 60));
     case ["soak", .. var rest]:
         return await Soak.RunAsync(TimeSpan.FromMinutes(Number(rest, 0, 30)), Number(rest, 1, 500), Number(rest, 2, 5), Number(rest, 3, 5_000), TimeSpan.FromMinutes(1));
 }
