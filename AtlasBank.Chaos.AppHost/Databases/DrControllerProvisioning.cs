@@ -156,7 +156,7 @@ internal static class DrControllerProvisioning
                 BEGIN
                     CREATE SUBSCRIPTION {subscription} CONNECTION {Literal(subscriptionConnectionInfo)}
                         PUBLICATION {Identifier(LedgerReplication.PublicationName)}
-                        WITH (create_slot = false, slot_name = {Slot}, copy_data = false);
+                        WITH (create_slot = false, slot_name = {Slot}, copy_data = false, {LedgerProvisioning.FlushedApply});
                 END
                 $fn$;
                 """;

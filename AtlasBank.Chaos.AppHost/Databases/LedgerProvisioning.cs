@@ -14,6 +14,12 @@ internal static partial class LedgerProvisioning
 {
     private static readonly string Tables = string.Join(", ", LedgerSchema.ReplicatedTables);
 
+    /// <summary>
+    /// DR's apply worker flushes each applied transaction before reporting it. With PostgreSQL's default (off) it reports
+    /// flushes lazily, and in sync mode every commit on the primary waited for that report: seconds per transfer.
+    /// </summary>
+    internal const string FlushedApply = "synchronous_commit = 'on'";
+
     public sealed record PrimaryLogins(
         ParameterResource App, ParameterResource Replicator, ParameterResource Monitor, ParameterResource Auditor, ParameterResource Controller);
 
@@ -131,12 +137,14 @@ internal static partial class LedgerProvisioning
             switch (await current.ExecuteScalarAsync(cancellationToken))
             {
                 case string existing when existing == connectionInfo:
+                    await PostgresRoles.ExecuteAsync(admin, $"ALTER SUBSCRIPTION {LedgerReplication.SubscriptionName} SET ({FlushedApply})", cancellationToken);
                     return;
                 case string:
                     // Made for another address or login (an older provisioning): point it at the primary as it is
                     // now, keeping its slot and what it has replicated.
                     await PostgresRoles.ExecuteAsync(admin,
                         $"ALTER SUBSCRIPTION {LedgerReplication.SubscriptionName} CONNECTION {PostgresRoles.Literal(connectionInfo)}", cancellationToken);
+                    await PostgresRoles.ExecuteAsync(admin, $"ALTER SUBSCRIPTION {LedgerReplication.SubscriptionName} SET ({FlushedApply})", cancellationToken);
                     return;
             }
         }
@@ -144,7 +152,7 @@ internal static partial class LedgerProvisioning
         await DropAbandonedSlotAsync(publisher, logger, cancellationToken);
         // CREATE SUBSCRIPTION cannot run in a transaction block; it connects to the primary with the passfile.
         await PostgresRoles.ExecuteAsync(admin,
-            $"CREATE SUBSCRIPTION {LedgerReplication.SubscriptionName} CONNECTION {PostgresRoles.Literal(connectionInfo)} PUBLICATION {LedgerReplication.PublicationName}",
+            $"CREATE SUBSCRIPTION {LedgerReplication.SubscriptionName} CONNECTION {PostgresRoles.Literal(connectionInfo)} PUBLICATION {LedgerReplication.PublicationName} WITH ({FlushedApply})",
             cancellationToken);
         LogSubscriptionCreated(logger, LedgerReplication.SubscriptionName, LedgerReplication.PublicationName, DatabaseRoleNames.LedgerReplicator);
     }
