@@ -8,7 +8,7 @@ using BenchmarkDotNet.Running;
 //                                                                  memory over a long paced run (default 30, 500, 5, 5000)
 // dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- sync-latency [N] [blocks]
 //                                                                  transfer latency, DR sync vs async, side by side (default 200, 6)
-// dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- regional-outage [N] [seconds]
+// dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- regional-outage [N] [seconds] [report folder]
 //                                                                  the regional-outage drill N times: RTO numbers and RPO (default 5, 60)
 static int Number(string[] rest, int position, int fallback) =>
     rest.Length > position ? int.Parse(rest[position], System.Globalization.CultureInfo.InvariantCulture) : fallback;
@@ -22,7 +22,7 @@ switch (args)
     case ["sync-latency", .. var rest]:
         return await SyncReplicationLatency.RunAsync(Number(rest, 0, 200), Number(rest, 1, 6));
     case ["regional-outage", .. var rest]:
-        return await RegionalOutageRuns.RunAsync(Number(rest, 0, 5), Number(rest, 1, 60));
+        return await RegionalOutageRuns.RunAsync(Number(rest, 0, 5), Number(rest, 1, 60), rest.Length > 2 ? rest[2] : null);
     case ["soak", .. var rest]:
         return await Soak.RunAsync(TimeSpan.FromMinutes(Number(rest, 0, 30)), Number(rest, 1, 500), Number(rest, 2, 5), Number(rest, 3, 5_000), TimeSpan.FromMinutes(1));
 }

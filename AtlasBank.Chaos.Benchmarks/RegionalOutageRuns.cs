@@ -14,7 +14,8 @@ public static class RegionalOutageRuns
 {
     private static readonly TimeSpan RunBound = TimeSpan.FromMinutes(3);
 
-    public static async Task<int> RunAsync(int runs, int durationSeconds)
+    /// <param name="reports">A folder to save each run's report page in (<c>{runId}.html</c>), or null.</param>
+    public static async Task<int> RunAsync(int runs, int durationSeconds, string? reports = null)
     {
         await using var app = await BenchmarkApp.StartAsync([], "chaos-manager", "ledgerapi", "ledgerapi-dr");
         using var manager = app.CreateHttpClient("chaos-manager");
@@ -30,6 +31,12 @@ public static class RegionalOutageRuns
             started.EnsureSuccessStatusCode();
             var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("RunId").GetString();
             var report = await WaitForReportAsync(manager, runId!);
+            if (reports is not null)
+            {
+                Directory.CreateDirectory(reports);
+                await File.WriteAllTextAsync(Path.Combine(reports, $"{runId}.html"), await manager.GetStringAsync($"/drills/runs/{runId}/report.html"));
+            }
+
             var failover = report.GetProperty("Failover");
             double? Seconds(string name) => failover.ValueKind == JsonValueKind.Object && failover.GetProperty(name) is { ValueKind: JsonValueKind.Number } value
                 ? value.GetDouble() : null;
