@@ -146,6 +146,28 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
     }
 
     [Fact]
+    public async Task AStrandedTransferTheAccountCanNoLongerAffordGoesToManualReviewWithTheLedgersReason()
+    {
+        var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(100m);
+        await _dr.RegionB.WaitForBalanceAsync(customer.Id, 100m, Bound);
+        await _dr.PauseReplicationAsync();
+        var stranded = await PostAsync(_dr.RegionA, customer.Id, funding.Id, 60m);
+
+        using var failover = await _dr.FailoverAsync("replication paused");
+        Assert.Equal(1, (await DrClient.ReadRecordAsync(failover)).GetProperty("RpoTransactions").GetInt32());
+        // While region B writes, the customer spends what region B believes is there.
+        await PostAsync(_dr.RegionB, customer.Id, funding.Id, 50m);
+
+        using var failback = await _dr.FailbackAsync();
+        var result = Assert.Single((await DrClient.ReadRecordAsync(failback)).GetProperty("Reconciliation").EnumerateArray());
+        Assert.Equal(stranded.Id, result.GetProperty("TransferId").GetGuid());
+        Assert.Equal("manual-review", result.GetProperty("Outcome").GetString());
+        Assert.Contains("Insufficient funds", result.GetProperty("Reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0L, await _dr.CountTransfersWithKeyAsync("ledgerdb", stranded.IdempotencyKey!));
+        Assert.Equal(50m, (await _dr.RegionA.GetAccountAsync(customer.Id))!.Balance);
+    }
+
+    [Fact]
     public async Task InSyncModeTheSameSequenceLosesNothingBecauseNoneOfTheFiveIsAcknowledged()
     {
         var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(1_000m);
