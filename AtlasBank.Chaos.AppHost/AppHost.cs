@@ -1,6 +1,7 @@
 using AtlasBank.Chaos.AppHost;
 using AtlasBank.Chaos.AppHost.Databases;
 using AtlasBank.Chaos.AppHost.Infrastructure;
+using AtlasBank.Chaos.AppHost.Observability;
 using AtlasBank.Chaos.AppHost.RedisAcl;
 using AtlasBank.Chaos.Contracts.Dr;
 
@@ -41,7 +42,7 @@ var chaosApiKey = builder.AddChaosApiKey();
 // The audit chain's HMAC key (a secret parameter): the manager's alone, never stored in chaosdb.
 var chaosAuditKey = builder.AddChaosAuditKey();
 
-builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
+var chaosManager = builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
     .WithRedisUser(redisUsers.Manager).WaitFor(data.Redis)
     .WithReference(logins.ChaosManager, InfrastructureBuilderExtensions.ChaosDatabaseName).WaitFor(logins.ChaosManager)
     .WithReference(ledgerApi)
@@ -59,7 +60,7 @@ builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
     .WithShadowSettings()
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")
+var chaosAgent = builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")
     .WithRedisUser(redisUsers.Agent).WaitFor(data.Redis)
     .WithReference(ledgerApi).WaitFor(ledgerApi)
     .WithReference(ledgerApiDr).WaitFor(ledgerApiDr)
@@ -68,5 +69,8 @@ builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")
     .WithShadowSettings()
     .WithChaosApiKeys(chaosApiKey)
     .WithHttpHealthCheck("/health");
+
+// Prometheus scrapes every replica of these with the alert rules loaded; Grafana where containers run.
+builder.AddObservability(data, chaosManager, chaosAgent, ledgerApi, ledgerApiDr);
 
 builder.Build().Run();

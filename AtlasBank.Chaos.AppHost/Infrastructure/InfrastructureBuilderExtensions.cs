@@ -12,12 +12,14 @@ public static class InfrastructureBuilderExtensions
     public static async Task<DataServices> AddDataServicesAsync(this IDistributedApplicationBuilder builder)
     {
         var mode = await InfrastructureModeResolver.ResolveAsync(builder);
+        var run = RunDirectory.Create(builder.Configuration["Infra:DataRoot"] is { Length: > 0 } root ? root : RunDirectory.DefaultRoot);
+        builder.Services.AddHostedService(provider => new RunDirectoryCleanup(run, provider.GetRequiredService<IHostApplicationLifetime>()));
         return mode == InfrastructureMode.Containers
-            ? builder.AddContainerDataServices()
-            : await builder.AddProcessDataServicesAsync();
+            ? builder.AddContainerDataServices(run)
+            : await builder.AddProcessDataServicesAsync(run);
     }
 
-    private static DataServices AddContainerDataServices(this IDistributedApplicationBuilder builder)
+    private static DataServices AddContainerDataServices(this IDistributedApplicationBuilder builder, RunDirectory run)
     {
         var redis = builder.AddRedis("redis");
 
@@ -35,19 +37,16 @@ public static class InfrastructureBuilderExtensions
         // Run mode hands the services host-side addresses (localhost and a proxied port) that mean nothing inside
         // the DR container; published, every address is already the in-network one.
         (string, int)? publisherOverride = builder.ExecutionContext.IsRunMode ? (postgres.Resource.Name, 5432) : null;
-        return new DataServices(InfrastructureMode.Containers, redis, ledgerDb, chaosDb, ledgerDrDb, publisherOverride);
+        return new DataServices(InfrastructureMode.Containers, redis, ledgerDb, chaosDb, ledgerDrDb, publisherOverride, run);
     }
 
-    private static async Task<DataServices> AddProcessDataServicesAsync(this IDistributedApplicationBuilder builder)
+    private static async Task<DataServices> AddProcessDataServicesAsync(this IDistributedApplicationBuilder builder, RunDirectory run)
     {
         var (binaries, problem) = await LocalBinaries.FindAsync(builder.Configuration);
         if (binaries is null)
         {
             throw new InvalidOperationException($"{InfrastructureModeResolver.ConfigurationKey}=processes, but {problem}. {LocalBinaries.InstallHint}");
         }
-
-        var run = RunDirectory.Create(builder.Configuration["Infra:DataRoot"] is { Length: > 0 } root ? root : RunDirectory.DefaultRoot);
-        builder.Services.AddHostedService(provider => new RunDirectoryCleanup(run, provider.GetRequiredService<IHostApplicationLifetime>()));
 
         var redis = builder.AddRedisProcess("redis", binaries, run);
 
@@ -59,7 +58,7 @@ public static class InfrastructureBuilderExtensions
         var postgresDr = builder.AddPostgresProcess("postgres-dr", binaries, run);
         var ledgerDrDb = postgresDr.AddDatabase("ledgerdb-dr", LedgerDatabaseName);
 
-        return new DataServices(InfrastructureMode.Processes, redis, ledgerDb, chaosDb, ledgerDrDb, null);
+        return new DataServices(InfrastructureMode.Processes, redis, ledgerDb, chaosDb, ledgerDrDb, null, run);
     }
 
     /// <summary>Deletes this run's data folder once the app has stopped.</summary>

@@ -46,7 +46,7 @@ public sealed record LocalBinaries(string RedisServer, string PostgresBinDirecto
             : (null, string.Join("; ", problems));
     }
 
-    private static string? FindOnPath(string program) =>
+    internal static string? FindOnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, program))

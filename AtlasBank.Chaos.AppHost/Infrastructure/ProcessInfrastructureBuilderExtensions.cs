@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using AtlasBank.Chaos.AppHost.Databases;
 using AtlasBank.Chaos.AppHost.RedisAcl;
@@ -21,7 +19,7 @@ public static class ProcessInfrastructureBuilderExtensions
     public static IResourceBuilder<ProcessRedisResource> AddRedisProcess(
         this IDistributedApplicationBuilder builder, string name, LocalBinaries binaries, RunDirectory run)
     {
-        var resource = new ProcessRedisResource(name, binaries.RedisServer, run.Subdirectory(name), FreeLoopbackPort(), NewPassword());
+        var resource = new ProcessRedisResource(name, binaries.RedisServer, run.Subdirectory(name), LoopbackPort.Free(), NewPassword());
 
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddRedis(
@@ -44,7 +42,7 @@ public static class ProcessInfrastructureBuilderExtensions
         var command = RunsAsRoot ? "setpriv" : binaries.Postgres;
         // Named as Aspire's container resource names it, so the operator sets (or reads) it the same way in both modes.
         var password = builder.AddPassword(name);
-        var resource = new ProcessPostgresServerResource(name, command, run.Subdirectory(name), FreeLoopbackPort(), password, binaries);
+        var resource = new ProcessPostgresServerResource(name, command, run.Subdirectory(name), LoopbackPort.Free(), password, binaries);
 
         var arguments = new List<string>();
         if (RunsAsRoot)
@@ -204,13 +202,6 @@ public static class ProcessInfrastructureBuilderExtensions
                 StartTimeStamp = DateTime.UtcNow,
             });
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string NewPassword() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

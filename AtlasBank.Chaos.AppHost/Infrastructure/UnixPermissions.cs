@@ -1,9 +1,12 @@
 namespace AtlasBank.Chaos.AppHost.Infrastructure;
 
 /// <summary>File modes for the data folders; Windows has no such modes and processes mode does not need them there.</summary>
-internal static class UnixPermissions
+public static class UnixPermissions
 {
     public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>0644: a file others may read, not change.</summary>
+    public const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <summary>0700: a folder only its owner may list or enter.</summary>
     public const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AtlasBank.Chaos.AppHost.Observability;
+
+/// <summary>
+/// Follows the scraped resources' replicas as Aspire starts and stops them and keeps each job's file_sd file
+/// listing every running replica at its own address — not the shared proxy, which would hide all but one.
+/// </summary>
+public sealed partial class ScrapeTargetDiscovery(
+    PrometheusFolder folder,
+    IReadOnlySet<string> jobs,
+    ResourceNotificationService notifications,
+    ILogger<ScrapeTargetDiscovery> logger) : BackgroundService
+{
+    // Aspire hands each replica of a project the address it listens on.
+    private const string ListenAddresses = "ASPNETCORE_URLS";
+
+    private readonly Dictionary<string, Dictionary<string, string>> _targets = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var change in notifications.WatchAsync(stoppingToken))
+            {
+                if (!jobs.Contains(change.Resource.Name))
+                {
+                    continue;
+                }
+
+                if (!_targets.TryGetValue(change.Resource.Name, out var replicas))
+                {
+                    _targets[change.Resource.Name] = replicas = new(StringComparer.Ordinal);
+                }
+
+                var address = change.Snapshot.State?.Text == KnownResourceStates.Running ? ScrapeAddress(change.Snapshot) : null;
+                if (!Apply(replicas, change.ResourceId, address))
+                {
+                    continue;
+                }
+
+                await ScrapeTargetFile.WriteAsync(
+                    folder.TargetsFile(change.Resource.Name),
+                    replicas.Select(replica => new ScrapeTarget(replica.Key, replica.Value)),
+                    stoppingToken);
+                LogTargets(change.Resource.Name, replicas.Count);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Records a replica's address (null: not running); true when the job's targets changed.</summary>
+    private static bool Apply(Dictionary<string, string> replicas, string replica, string? address)
+    {
+        if (address is null)
+        {
+            return replicas.Remove(replica);
+        }
+
+        var changed = !replicas.TryGetValue(replica, out var known) || known != address;
+        replicas[replica] = address;
+        return changed;
+    }
+
+    /// <summary>The replica's first http address, as host:port on the loopback (Kestrel's "localhost" listens there).</summary>
+    internal static string? ScrapeAddress(CustomResourceSnapshot snapshot)
+    {
+        var urls = snapshot.EnvironmentVariables.FirstOrDefault(variable => variable.Name == ListenAddresses)?.Value;
+        foreach (var url in (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (Uri.TryCreate(url.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                && uri.Scheme == Uri.UriSchemeHttp && uri.Port > 0)
+            {
+                var host = uri.Host is "localhost" or "0.0.0.0" or "[::]" ? "127.0.0.1" : uri.Host;
+                return $"{host}:{uri.Port}";
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Prometheus now scrapes {Replicas} replica(s) of {Job}.")]
+    private partial void LogTargets(string job, int replicas);
+}
