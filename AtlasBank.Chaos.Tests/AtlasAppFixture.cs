@@ -18,7 +18,7 @@ public sealed class AtlasAppFixture : IAsyncLifetime
         "redis", "postgres", "ledgerdb", "postgres-chaos", "chaosdb", "postgres-dr", "ledgerdb-dr",
         "ledgerdb-app", "ledgerdb-monitor", "ledgerdb-dr-app", "chaosdb-manager", "ledgerdb-auditor", "ledgerdb-dr-auditor",
         "ledgerdb-controller", "ledgerdb-dr-controller",
-        "ledgerapi", "ledgerapi-dr", "chaos-manager", "chaos-agent",
+        "ledgerapi", "ledgerapi-dr", "chaos-manager", "chaos-agent", "prometheus",
     ];
 
     public const string AdminKey = "admin-test-key-0c4b8e2a61f94d3b";
@@ -78,6 +78,8 @@ public sealed class AtlasAppFixture : IAsyncLifetime
                 // A known audit key, and the chain head anchored every 2 s (not every minute) whatever else happens.
                 $"--Parameters:chaos-audit-key={AuditKey}",
                 $"--ChaosManager:Audit:AnchorInterval={AuditAnchorInterval}",
+                // Prometheus scrapes and evaluates its rules every second, so alert tests take seconds.
+                "--Observability:ScrapeInterval=00:00:01",
                 // The suite's own drills, loaded beside the built-ins as an operator's folder is.
                 $"--ChaosManager:Drills:Folder={TestDrillsFolder}",
                 // A target that refuses connections at once, for the unreachable-target tests (appsettings holds entry 0).
