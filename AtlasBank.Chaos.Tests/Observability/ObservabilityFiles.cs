@@ -3,49 +3,95 @@ using System.Text.RegularExpressions;
 
 namespace AtlasBank.Chaos.Tests.Observability;
 
-/// <summary>The repository's rule files and dashboards, found from the test's folder up to the solution.</summary>
+/// <summary>
+/// The Prometheus rule files, the Grafana dashboards and provisioning files under AtlasBank.Chaos.AppHost/Observability, read where they are
+/// in the checkout the tests were built from (the nearest folder up holding AtlasBank.Chaos.sln), so a fresh clone
+/// needs no copy step and the tests always see the files the AppHost mounts.
+/// </summary>
 public static partial class ObservabilityFiles
 {
-    public static string Root { get; } = FindRoot();
+    public const string DatasourceUid = "atlas-prometheus";
 
-    public static string RulesFolder => Path.Combine(Root, "AtlasBank.Chaos.AppHost", "Observability", "prometheus", "rules");
+    private static readonly Lazy<string> Root = new(FindRepositoryRoot);
 
-    public static string DashboardsFolder => Path.Combine(Root, "AtlasBank.Chaos.AppHost", "Observability", "grafana", "dashboards");
+    /// <summary>The checkout's root folder.</summary>
+    public static string RepositoryRoot => Root.Value;
 
+    /// <summary>AtlasBank.Chaos.AppHost/Observability.</summary>
+    public static string Folder => Path.Combine(RepositoryRoot, "AtlasBank.Chaos.AppHost", "Observability");
+
+    /// <summary>AtlasBank.Chaos.AppHost/Observability/prometheus/rules: the alert rules Prometheus loads.</summary>
+    public static string RulesFolder => Path.Combine(Folder, "prometheus", "rules");
+
+    /// <summary>Every alert named in the rule files.</summary>
     public static IReadOnlyList<string> AlertNames() =>
         [.. Directory.EnumerateFiles(RulesFolder, "*.yml").SelectMany(File.ReadLines)
             .Select(line => AlertLine().Match(line)).Where(match => match.Success).Select(match => match.Groups[1].Value)];
 
-    public static IEnumerable<(string Dashboard, string Panel, string Expression)> PanelExpressions()
+    /// <summary>AtlasBank.Chaos.AppHost/Observability/grafana/dashboards: one JSON file per dashboard.</summary>
+    public static string DashboardsFolder => Path.Combine(Folder, "grafana", "dashboards");
+
+    /// <summary>AtlasBank.Chaos.AppHost/Observability/grafana/provisioning (datasources/, dashboards/).</summary>
+    public static string GrafanaProvisioningFolder => Path.Combine(Folder, "grafana", "provisioning");
+
+    /// <summary>Every dashboard file, by name.</summary>
+    public static IReadOnlyList<string> DashboardFiles() =>
+        [.. Directory.GetFiles(DashboardsFolder, "*.json").Order(StringComparer.Ordinal)];
+
+    /// <summary>Every panel of every dashboard (rows' nested panels included, rows themselves left out).</summary>
+    public static IEnumerable<(string Dashboard, JsonElement Panel)> Panels()
     {
-        foreach (var file in Directory.EnumerateFiles(DashboardsFolder, "*.json").Order(StringComparer.Ordinal))
+        foreach (var file in DashboardFiles())
         {
             using var document = JsonDocument.Parse(File.ReadAllText(file));
             var title = document.RootElement.GetProperty("title").GetString()!;
-            foreach (var panel in Panels(document.RootElement))
+            foreach (var panel in PanelsOf(document.RootElement))
             {
-                if (!panel.TryGetProperty("targets", out var targets))
-                {
-                    continue;
-                }
-
-                foreach (var target in targets.EnumerateArray())
-                {
-                    if (target.TryGetProperty("expr", out var expr) && expr.GetString() is { Length: > 0 } expression)
-                    {
-                        yield return (title, panel.GetProperty("title").GetString()!, expression);
-                    }
-                }
+                yield return (title, panel.Clone());
             }
         }
     }
 
-    private static IEnumerable<JsonElement> Panels(JsonElement container) =>
-        container.TryGetProperty("panels", out var panels)
-            ? panels.EnumerateArray().SelectMany(panel => Panels(panel).Prepend(panel))
-            : [];
+    /// <summary>Every query of every panel, as Prometheus gets it: one entry per target.</summary>
+    public static IEnumerable<(string Dashboard, string PanelTitle, string Expr)> PanelExpressions()
+    {
+        foreach (var (dashboard, panel) in Panels())
+        {
+            var title = panel.GetProperty("title").GetString()!;
+            foreach (var target in Targets(panel))
+            {
+                yield return (dashboard, title, target.TryGetProperty("expr", out var expr) ? expr.GetString() ?? "" : "");
+            }
+        }
+    }
 
-    private static string FindRoot()
+    public static IEnumerable<JsonElement> Targets(JsonElement panel) =>
+        panel.TryGetProperty("targets", out var targets) ? targets.EnumerateArray() : [];
+
+    public static IEnumerable<JsonElement> PanelsOf(JsonElement dashboardOrRow)
+    {
+        if (!dashboardOrRow.TryGetProperty("panels", out var panels))
+        {
+            yield break;
+        }
+
+        foreach (var panel in panels.EnumerateArray())
+        {
+            if (panel.GetProperty("type").GetString() == "row")
+            {
+                foreach (var nested in PanelsOf(panel))
+                {
+                    yield return nested;
+                }
+            }
+            else
+            {
+                yield return panel;
+            }
+        }
+    }
+
+    private static string FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
@@ -55,7 +101,7 @@ public static partial class ObservabilityFiles
             }
         }
 
-        throw new InvalidOperationException($"AtlasBank.Chaos.sln not found above {AppContext.BaseDirectory}.");
+        throw new DirectoryNotFoundException($"No AtlasBank.Chaos.sln in {AppContext.BaseDirectory} or any folder above it.");
     }
 
     [GeneratedRegex(@"^\s*-\s*alert:\s*([A-Za-z0-9_]+)\s*$")]
