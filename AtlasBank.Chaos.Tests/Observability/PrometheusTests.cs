@@ -5,12 +5,13 @@ using AtlasBank.Chaos.Tests.Drills.Runs;
 using AtlasBank.Chaos.Tests.Ledger;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace AtlasBank.Chaos.Tests.Observability;
 
 /// <summary>The AppHost's real Prometheus (the fixture scrapes and evaluates every second) against the real services.</summary>
 [Collection(AtlasAppTests.Name)]
-public sealed class PrometheusTests(AtlasAppFixture fixture) : IDisposable
+public sealed class PrometheusTests(AtlasAppFixture fixture, ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan ScrapeBound = TimeSpan.FromSeconds(30);
     private static readonly string[] ScrapedJobs = ["chaos-manager", "chaos-agent", "ledgerapi", "ledgerapi-dr"];
@@ -108,7 +109,7 @@ public sealed class PrometheusTests(AtlasAppFixture fixture) : IDisposable
         try
         {
             IReadOnlyList<PrometheusClient.Alert> alerts = [];
-            await Eventually.TrueAsync(
+            var latency = await Eventually.TrueAsync(
                 async () =>
                 {
                     // Reads keep coming, as customers' would: each is shadowed and compared with DR.
@@ -119,6 +120,8 @@ public sealed class PrometheusTests(AtlasAppFixture fixture) : IDisposable
                 ScrapeBound,
                 () => Task.FromResult("HighDriftRate in /api/v1/alerts; saw: " + string.Join(", ", alerts.Select(a => $"{a.Name} {a.State}"))));
 
+            // Validation (1 s here) + scrape + evaluation (1 s each here): the latency a deployment scales by its intervals.
+            output.WriteLine($"HighDriftRate pending {latency.TotalSeconds:0.0} s after the corruption");
             var drift = alerts.Single(alert => alert.Name == "HighDriftRate");
             // The spec's rule holds for 5 minutes before it fires: pending, with the spec's severity.
             Assert.Equal("pending", drift.State);
