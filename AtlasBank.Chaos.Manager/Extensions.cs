@@ -74,6 +74,8 @@ public static class ChaosManagerServiceExtensions
 
         builder.Services.AddChaosManagerOpenApi();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
+        // Last: the metrics need the drill catalog, which DrillCatalogStartup has loaded (or reported bad) by then.
+        builder.Services.AddHostedService<ManagerMetricsStartup>();
         return builder;
     }
 
