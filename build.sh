@@ -34,11 +34,13 @@ postgres_bindir() {
   return 1
 }
 
-# Without a container runtime the AppHost runs redis-server and postgres as local processes (Infra:Mode).
+# Without a container runtime the AppHost runs redis-server, postgres and prometheus as local processes (Infra:Mode);
+# the tests check the alert rules with promtool, which comes with prometheus.
 require_local_servers() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   postgres_bindir >/dev/null || missing+=(postgresql)
+  { command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; } || missing+=(prometheus)
   [ ${#missing[@]} -eq 0 ] && return
 
   say "installing ${missing[*]} (no container runtime answered)"
@@ -46,13 +48,17 @@ require_local_servers() {
     as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
       || die "could not install ${missing[*]}: run 'sudo apt-get install -y ${missing[*]}' yourself."
   elif command -v brew >/dev/null 2>&1; then
-    local formulas=(); for m in "${missing[@]}"; do [ "$m" = redis-server ] && formulas+=(redis) || formulas+=(postgresql@15); done
+    local formulas=()
+    for m in "${missing[@]}"; do
+      case "$m" in redis-server) formulas+=(redis) ;; postgresql) formulas+=(postgresql@15) ;; *) formulas+=("$m") ;; esac
+    done
     brew install "${formulas[@]}" || die "could not install ${formulas[*]} with Homebrew."
   else
-    die "install ${missing[*]} (Redis 7 and PostgreSQL 15 or newer) or a container runtime (Docker, Podman), then run this again."
+    die "install ${missing[*]} (Redis 7, PostgreSQL 15 or newer, Prometheus 2) or a container runtime (Docker, Podman), then run this again."
   fi
 
   command -v redis-server >/dev/null 2>&1 || die "redis-server is still not on PATH."
+  command -v promtool >/dev/null 2>&1 || die "promtool (package prometheus) is still not on PATH."
   postgres_bindir >/dev/null || die "PostgreSQL's postgres and initdb are still not found (PATH or pg_config --bindir)."
   if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
     die "running as root, PostgreSQL must run as the 'postgres' user, which does not exist: create it (useradd --system postgres)."

@@ -73,7 +73,11 @@ public static class ChaosManagerServiceExtensions
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.PropertyNamingPolicy = null);
 
         builder.Services.AddChaosManagerOpenApi();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
+        // No scrape cache: the kill switch, the halt and the counters show the moment they change. One Prometheus
+        // scrapes each replica every few seconds, so the exporter's default 300 ms cache buys nothing.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
+        // Last: the metrics need the drill catalog, which DrillCatalogStartup has loaded (or reported bad) by then.
+        builder.Services.AddHostedService<ManagerMetricsStartup>();
         return builder;
     }
 

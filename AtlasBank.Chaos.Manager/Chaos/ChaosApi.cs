@@ -125,6 +125,7 @@ public static class ChaosApi
         }
 
         var disabled = await services.Store.DisableAsync([service!]);
+        services.Metrics.Disabled(disabled);
         return disabled.Count == 1
             ? TypedResults.Ok(new DisableResult(service!, Disabled: true))
             : NotActive(service!);
@@ -161,6 +162,7 @@ public static class ChaosApi
 
         var distinct = names.Select(name => name!).Distinct(StringComparer.Ordinal).ToArray();
         var disabled = await services.Store.DisableAsync(distinct);
+        services.Metrics.Disabled(disabled);
         return TypedResults.Ok(new BulkDisableResult(disabled, [.. distinct.Except(disabled, StringComparer.Ordinal)]));
     }
 
@@ -206,6 +208,7 @@ public static class ChaosApi
         try
         {
             await services.Store.EnableAsync(experiments);
+            services.Metrics.Enabled(experiments);
             return null;
         }
         catch (ChaosHaltedException)

@@ -4,8 +4,8 @@ using StackExchange.Redis;
 namespace AtlasBank.Chaos.Manager.Chaos;
 
 /// <summary>
-/// Keeps <c>chaos_success_rate</c> current with what every replica recorded in Redis, so a scrape never
-/// waits on Redis and replicas report the same rate.
+/// Keeps <c>chaos_success_rate</c>, <c>chaos_experiment_active</c> and <c>chaos_halted</c> current with the shared
+/// state in Redis, so a scrape never waits on Redis and every replica reports the same.
 /// </summary>
 public sealed partial class ChaosStatsRefresher(
     ChaosStore store, ChaosManagerMetrics metrics, IOptions<ChaosManagerOptions> options, TimeProvider timeProvider, ILogger<ChaosStatsRefresher> logger)
@@ -19,6 +19,7 @@ public sealed partial class ChaosStatsRefresher(
             try
             {
                 metrics.Update((await store.GetStatsAsync()).Services);
+                metrics.Update(await store.ListAsync(), halted: await store.GetHaltAsync() is not null);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {

@@ -1,3 +1,4 @@
+using AtlasBank.Chaos.Contracts.Dr;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,34 @@ public sealed class ChaosTargetAllowlist
         _hosts.UnionWith(configuration.GetSection("services").GetChildren().Select(service => service.Key));
         _hosts.UnionWith(chaos.Value.Aliases.Values.SelectMany(aliases => aliases));
         _hosts.UnionWith(manager.Value.AllowedTargetHosts);
+        KnownServices = [.. _hosts.Select(ServiceOf).OfType<string>()
+            .Concat(chaos.Value.Aliases.Keys.Select(ChaosRequestValidator.NormalizeServiceName).OfType<string>())
+            .Concat(DrRegions.ChaosAliases.Keys)
+            .Where(ChaosRequestValidator.IsValidServiceName)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// The chaos targets the manager knows by name, for the metrics that start at zero: each allowed service under
+    /// its chaos name (<c>ledgerapi</c> is <c>ledger</c>, <c>ledgerapi-dr</c> is <c>ledger-dr</c>, <c>paymentsapi</c>
+    /// is <c>payments</c>), the regional ledgers (<c>ledger-region-a</c>) and the targets of configured aliases.
+    /// Hosts that are not service names (<c>localhost</c>, IP addresses) name no target.
+    /// </summary>
+    public IReadOnlyList<string> KnownServices { get; }
+
     public bool Allows(Uri target) => _hosts.Contains(target.IdnHost);
+
+    /// <summary>The inverse of <see cref="ChaosTargets.ApiName"/>: <c>ledgerapi-dr</c> → <c>ledger-dr</c>; null for other hosts.</summary>
+    private static string? ServiceOf(string host)
+    {
+        var name = host.ToLowerInvariant();
+        if (name.EndsWith("api", StringComparison.Ordinal) && name.Length > 3)
+        {
+            return name[..^3];
+        }
+
+        var api = name.IndexOf("api-", StringComparison.Ordinal);
+        return api > 0 ? string.Concat(name.AsSpan(0, api), name.AsSpan(api + 3)) : null;
+    }
 }

@@ -1,10 +1,11 @@
 using System.Diagnostics.Metrics;
+using AtlasBank.Chaos.Contracts.Dr;
 using AtlasBank.Chaos.ServiceDefaults;
 
 namespace AtlasBank.Chaos.Manager.Dr;
 
 /// <summary>
-/// <c>dr_failover_total</c> (by kind, from, to, outcome), and the last failover's <c>dr_rto_seconds{phase}</c>
+/// <c>dr_failover_total</c> (by kind, from, to, outcome; from zero), and the last failover's <c>dr_rto_seconds{phase}</c>
 /// (detection, promotion, first_write, throughput) and <c>dr_rpo_transactions</c>, as this replica measured them.
 /// </summary>
 public sealed class DrMetrics
@@ -22,6 +23,17 @@ public sealed class DrMetrics
             description: "The last failover's recovery time from the fault's start, by phase: detection, promotion, first_write, throughput (back to 90 %).");
         meter.CreateObservableGauge("dr_rpo_transactions", ObserveRpo,
             description: "The last failover's data loss: transfers the old region acknowledged that the new one lacked at promotion.");
+
+        // From zero for every move there is (a failover either way, a failback home), so increase() sees the first.
+        var moves = DrRegions.All.Select(from => (Kind: FailoverKinds.Failover, From: from, To: DrRegions.Other(from)))
+            .Concat(DrRegions.All.Where(from => from != DrRegions.Home).Select(from => (Kind: FailoverKinds.Failback, From: from, To: DrRegions.Home)));
+        foreach (var (kind, from, to) in moves)
+        {
+            foreach (var outcome in new[] { FailoverStates.Completed, FailoverStates.Failed })
+            {
+                _failovers.Add(0, new("kind", kind), new("from", from), new("to", to), new("outcome", outcome));
+            }
+        }
     }
 
     public void Ended(FailoverRecord record)

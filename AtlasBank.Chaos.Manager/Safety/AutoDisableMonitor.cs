@@ -27,12 +27,17 @@ public sealed partial class AutoDisableMonitor : BackgroundService
     private readonly Counter<long> _evaluated;
 
     public AutoDisableMonitor(ChaosStore store, AuditTrail audit, IConnectionMultiplexer redis, IOptions<AutoDisableOptions> options, TimeProvider timeProvider,
-        IMeterFactory meterFactory, ILogger<AutoDisableMonitor> logger)
+        IMeterFactory meterFactory, ChaosTargetAllowlist targets, ILogger<AutoDisableMonitor> logger)
     {
         (_store, _audit, _redis, _options, _timeProvider, _logger) = (store, audit, redis, options, timeProvider, logger);
         var meter = meterFactory.Create(TelemetryNames.ChaosMeter);
-        _disabled = meter.CreateCounter<long>("chaos_auto_disabled_total", description: "Experiments the circuit breaker switched off.");
+        _disabled = meter.CreateCounter<long>("chaos_auto_disabled_total", description: "Experiments the circuit breaker switched off, by service.");
         _evaluated = meter.CreateCounter<long>("chaos_auto_disable_evaluations_total", description: "Times the circuit breaker weighed an active experiment's organic failures.");
+        // From zero for every known service, so increase() sees the first auto-disable after a restart.
+        foreach (var service in targets.KnownServices)
+        {
+            _disabled.Add(0, new KeyValuePair<string, object?>("service", service));
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -35,10 +35,14 @@ public static class SafetyApi
     }
 
     /// <summary>Running drills are told to stop first, so none enables anything after the experiments went off.</summary>
-    public static async Task<Ok<DisableAllResult>> DisableAll(ChaosStore store, DrillRunner drills, TimeProvider timeProvider, ClaimsPrincipal user)
+    public static async Task<Ok<DisableAllResult>> DisableAll(
+        ChaosStore store, DrillRunner drills, ChaosManagerMetrics metrics, TimeProvider timeProvider, ClaimsPrincipal user)
     {
         await drills.StopAllAsync(new DrillStopSignal(user.Identity?.Name ?? "unknown", timeProvider.GetUtcNow(), "an operator disabled all chaos"));
-        return TypedResults.Ok(new DisableAllResult(await store.DisableAllAsync()));
+        var disabled = await store.DisableAllAsync();
+        metrics.Disabled(disabled);
+        metrics.KillSwitchUsed(KillSwitchActions.DisableAll);
+        return TypedResults.Ok(new DisableAllResult(disabled));
     }
 
     public static async Task<Ok<HaltStatus>> GetHalt(ChaosStore store) =>
@@ -47,7 +51,7 @@ public static class SafetyApi
             : new HaltStatus(false, null, null, null));
 
     public static async Task<Results<Ok<HaltStatus>, ValidationProblem, ProblemHttpResult>> EngageHalt(
-        HttpRequest request, ChaosStore store, DrillRunner drills, TimeProvider timeProvider, ClaimsPrincipal user)
+        HttpRequest request, ChaosStore store, DrillRunner drills, ChaosManagerMetrics metrics, TimeProvider timeProvider, ClaimsPrincipal user)
     {
         var reason = (string?)null;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
@@ -69,11 +73,20 @@ public static class SafetyApi
         // The halt itself stops every run (its owner reads it each second); this replica's stop at once.
         await drills.StopAllAsync(new DrillStopSignal(halt.EngagedBy, halt.EngagedAt, $"the halt was engaged{(reason is null ? string.Empty : $" ({reason})")}"));
         var disabled = await store.EngageHaltAsync(halt);
+        metrics.HaltChanged(engaged: true);
+        metrics.Disabled(disabled);
+        metrics.KillSwitchUsed(KillSwitchActions.Halt);
         return TypedResults.Ok(new HaltStatus(true, halt.EngagedBy, halt.EngagedAt, halt.Reason, disabled));
     }
 
-    public static async Task<Results<Ok<HaltStatus>, ProblemHttpResult>> LiftHalt(ChaosStore store) =>
-        await store.LiftHaltAsync()
-            ? TypedResults.Ok(new HaltStatus(false, null, null, null))
-            : TypedResults.Problem(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "The halt is not engaged." });
+    public static async Task<Results<Ok<HaltStatus>, ProblemHttpResult>> LiftHalt(ChaosStore store, ChaosManagerMetrics metrics)
+    {
+        if (!await store.LiftHaltAsync())
+        {
+            return TypedResults.Problem(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "The halt is not engaged." });
+        }
+
+        metrics.HaltChanged(engaged: false);
+        return TypedResults.Ok(new HaltStatus(false, null, null, null));
+    }
 }

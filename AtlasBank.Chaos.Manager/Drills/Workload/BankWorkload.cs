@@ -64,10 +64,10 @@ public sealed partial class BankWorkload
     public bool IsRunning => Volatile.Read(ref _running) > 0;
 
     /// <summary>
-    /// Invoked with the outcome (<see cref="WorkloadOutcomes"/>) of every finished request, on the thread that
+    /// Invoked with every finished request (its <see cref="WorkloadOutcomes"/> outcome and latency), on the thread that
     /// finished it. A handler that throws is logged and does not stop the workload.
     /// </summary>
-    public event Action<string>? RequestFinished;
+    public event Action<WorkloadRequest>? RequestFinished;
 
     /// <summary>
     /// Runs one workload phase: <paramref name="clients"/> clients making <paramref name="ratePerSecond"/> transfers a
@@ -168,7 +168,7 @@ public sealed partial class BankWorkload
             var key = $"drill-{_runId}-t{Interlocked.Increment(ref _sequence)}";
             // No cancellation: a request once sent is seen through (the client's timeout bounds it), or its outcome is lost.
             var result = await _ledger.TransferAsync(from, to, amount, key, CancellationToken.None);
-            Notify(_log.Record(key, from, to, amount, due, result).Outcome);
+            Notify(_log.Record(key, from, to, amount, due, result));
         }
         finally
         {
@@ -189,11 +189,11 @@ public sealed partial class BankWorkload
         }
     }
 
-    private void Notify(string outcome)
+    private void Notify(WorkloadRequest request)
     {
         try
         {
-            RequestFinished?.Invoke(outcome);
+            RequestFinished?.Invoke(request);
         }
 #pragma warning disable CA1031 // A subscriber's bug must not stop the workload or lose the next outcomes.
         catch (Exception ex)

@@ -162,6 +162,14 @@ public sealed class DrillRunLifecycleTests(AtlasAppFixture fixture) : IAsyncLife
         Assert.Matches("""drill_runs_total\{[^}]*drill="test-tight-latency"[^}]*verdict="failed"[^}]*\} [1-9]""", metrics);
         Assert.Matches("""drill_running\{[^}]*drill="test-tight-latency"[^}]*\} 0""", metrics);
         Assert.Matches("""drill_workload_requests_total\{[^}]*outcome="acknowledged"[^}]*\} [1-9]""", metrics);
+        // ...and their latency in seconds, as a histogram: the injected 500 ms lies above the 0.25 s bucket.
+        var count = PrometheusText.Value(metrics, "drill_workload_request_duration_seconds_count", "outcome=acknowledged");
+        Assert.True(count >= 1, metrics);
+        Assert.True(PrometheusText.Value(metrics, "drill_workload_request_duration_seconds_sum", "outcome=acknowledged") > 0.5);
+        Assert.Equal(count, PrometheusText.Value(metrics, "drill_workload_request_duration_seconds_bucket", "outcome=acknowledged", "le=+Inf"));
+        Assert.True(PrometheusText.Value(metrics, "drill_workload_request_duration_seconds_bucket", "outcome=acknowledged", "le=0.25") < count);
+        Assert.NotNull(PrometheusText.Value(metrics, "drill_workload_request_duration_seconds_bucket", "outcome=acknowledged", "le=0.001"));
+        Assert.NotNull(PrometheusText.Value(metrics, "drill_workload_request_duration_seconds_bucket", "outcome=acknowledged", "le=10"));
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class BankWorkloadTests(AtlasAppFixture fixture) : IAsyncLifetime
     {
         var workload = await Drills.PrepareAsync(new WorkloadPlan(RatePerSecond: 10, Clients: 4, Accounts: 5));
         var outcomes = new List<string>();
-        workload.RequestFinished += outcome => { lock (outcomes) { outcomes.Add(outcome); } };
+        workload.RequestFinished += request => { lock (outcomes) { outcomes.Add(request.Outcome); } };
 
         await workload.RunAsync(10, 4, TimeSpan.FromSeconds(3), CancellationToken.None).WaitAsync(DrillWorkloadHost.PhaseBound);
 
