@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace AtlasBank.Chaos.Tests.Observability;
@@ -12,8 +10,6 @@ namespace AtlasBank.Chaos.Tests.Observability;
 /// </summary>
 public sealed partial class PrometheusRulesTests
 {
-    private static readonly TimeSpan PromtoolBound = TimeSpan.FromSeconds(60);
-
     /// <summary>The alerts issue 13 asks for: the spec's two, and what the chaos and DR safety features add.</summary>
     private static readonly string[] RequiredAlerts =
     [
@@ -21,7 +17,7 @@ public sealed partial class PrometheusRulesTests
         "ChaosAutoDisabled", "DrillFailed", "ChaosKillSwitchUsed",
     ];
 
-    private static readonly string Folder = Path.Combine(RepositoryRoot(), "AtlasBank.Chaos.AppHost", "Observability", "prometheus");
+    private static readonly string Folder = Path.Combine(ObservabilityFiles.Folder, "prometheus");
 
     [GeneratedRegex(@"^\s*- alert: (?<name>\S+)\s*$")]
     private static partial Regex AlertLine();
@@ -156,61 +152,5 @@ public sealed partial class PrometheusRulesTests
         return (firing, quiet);
     }
 
-    private static async Task<(int ExitCode, string Output)> PromtoolAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("promtool")
-        {
-            WorkingDirectory = Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (Win32Exception ex)
-        {
-            Assert.Fail($"Cannot run promtool ({ex.Message}): install the Debian package 'prometheus' (or Homebrew's 'prometheus'); './build.sh test' does it for you.");
-            throw;
-        }
-
-        using (process)
-        using (var cancellation = new CancellationTokenSource(PromtoolBound))
-        {
-            var output = process.StandardOutput.ReadToEndAsync(cancellation.Token);
-            var errors = process.StandardError.ReadToEndAsync(cancellation.Token);
-            try
-            {
-                await process.WaitForExitAsync(cancellation.Token);
-                return (process.ExitCode, await output.WaitAsync(PromtoolBound) + await errors.WaitAsync(PromtoolBound));
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"promtool {string.Join(' ', arguments)} did not finish within {PromtoolBound}.");
-                throw;
-            }
-        }
-    }
-
-    /// <summary>The checkout the tests were built from: the nearest folder up holding AtlasBank.Chaos.sln.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AtlasBank.Chaos.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No AtlasBank.Chaos.sln in {AppContext.BaseDirectory} or any folder above it.");
-    }
+    private static Task<(int ExitCode, string Output)> PromtoolAsync(params string[] arguments) => Promtool.RunAsync(Folder, arguments);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AtlasBank.Chaos.Manager.Drills.Invariants;
 using AtlasBank.Chaos.Manager.Drills.Workload;
 using AtlasBank.Chaos.ServiceDefaults;
 
@@ -34,10 +35,16 @@ public sealed class DrillMetrics
 
         foreach (var drill in catalog.All)
         {
+            _running.Add(0, new KeyValuePair<string, object?>("drill", drill.Name));
             foreach (var verdict in DrillRunStates.Verdicts)
             {
                 _runs.Add(0, new("drill", drill.Name), new("verdict", verdict));
             }
+        }
+
+        foreach (var invariant in LedgerInvariantNames.All)
+        {
+            _violations.Add(0, new KeyValuePair<string, object?>("invariant", invariant));
         }
 
         foreach (var outcome in WorkloadOutcomes.All)
