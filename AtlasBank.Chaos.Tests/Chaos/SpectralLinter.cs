@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace AtlasBank.Chaos.Tests.Chaos;
@@ -34,7 +32,7 @@ public static class SpectralLinter
         await File.WriteAllTextAsync(file, document).WaitAsync(Timeout);
         try
         {
-            var (exitCode, output, errors) = await RunAsync(root, "node", cli, "lint", file, "--ruleset", Path.Combine(root, ".spectral.yaml"), "--format", "json", "--quiet");
+            var (exitCode, output, errors) = await ToolProcess.RunAsync(root, Timeout, "install Node.js 18.18 or newer; './build.sh test' does it for you.", "node", cli, "lint", file, "--ruleset", Path.Combine(root, ".spectral.yaml"), "--format", "json", "--quiet");
 
             // 0: no errors, 1: errors found; anything else means Spectral itself failed.
             Assert.True(exitCode is 0 or 1, $"Spectral exited with {exitCode}: {errors}{output}");
@@ -45,50 +43,6 @@ public static class SpectralLinter
         finally
         {
             File.Delete(file);
-        }
-    }
-
-    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string workingDirectory, string fileName, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (Win32Exception ex)
-        {
-            Assert.Fail($"Cannot run '{fileName}' ({ex.Message}): install Node.js 18.18 or newer; './build.sh test' does it for you.");
-            throw;
-        }
-
-        using (process)
-        using (var cancellation = new CancellationTokenSource(Timeout))
-        {
-            var output = process.StandardOutput.ReadToEndAsync(cancellation.Token);
-            var errors = process.StandardError.ReadToEndAsync(cancellation.Token);
-            try
-            {
-                await process.WaitForExitAsync(cancellation.Token);
-                return (process.ExitCode, await output.WaitAsync(Timeout), await errors.WaitAsync(Timeout));
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"Spectral did not finish within {Timeout}.");
-                throw;
-            }
         }
     }
 

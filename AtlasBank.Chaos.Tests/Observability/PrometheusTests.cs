@@ -3,8 +3,8 @@ using AtlasBank.Chaos.Tests.Chaos;
 using AtlasBank.Chaos.Tests.Dr.Failover;
 using AtlasBank.Chaos.Tests.Drills.Runs;
 using AtlasBank.Chaos.Tests.Ledger;
+using AtlasBank.Chaos.Tests.Shadow;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace AtlasBank.Chaos.Tests.Observability;
@@ -105,7 +105,7 @@ public sealed class PrometheusTests(AtlasAppFixture fixture, ITestOutputHelper o
         await Eventually.TrueAsync(async () => (await _prometheus.AlertsAsync()).All(alert => alert.Name != "HighDriftRate"), ScrapeBound, "no HighDriftRate before the corruption");
 
         // Bypass replication: DR's copy changes as a faulty restore or a rogue write would change it.
-        await ExecuteOnDrAsync($"UPDATE accounts SET balance = balance + 1 WHERE id = '{customer.Id}'");
+        await DrDatabase.ExecuteAsync(fixture, $"UPDATE accounts SET balance = balance + 1 WHERE id = '{customer.Id}'");
         try
         {
             IReadOnlyList<PrometheusClient.Alert> alerts = [];
@@ -130,19 +130,11 @@ public sealed class PrometheusTests(AtlasAppFixture fixture, ITestOutputHelper o
         }
         finally
         {
-            await ExecuteOnDrAsync($"UPDATE accounts SET balance = balance - 1 WHERE id = '{customer.Id}'");
+            await DrDatabase.ExecuteAsync(fixture, $"UPDATE accounts SET balance = balance - 1 WHERE id = '{customer.Id}'");
         }
     }
 
     private int ReplicasOf(string resource) =>
         fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource)
             .TryGetLastAnnotation<ReplicaAnnotation>(out var replicas) ? replicas.Replicas : 1;
-
-    private async Task ExecuteOnDrAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(await fixture.App.GetConnectionStringAsync("ledgerdb-dr"));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 }

@@ -3,7 +3,6 @@ using System.Net;
 using AtlasBank.Chaos.Agent.Shadow;
 using AtlasBank.Chaos.Tests.Ledger;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using StackExchange.Redis;
 
 namespace AtlasBank.Chaos.Tests.Shadow;
@@ -52,7 +51,7 @@ public sealed class ShadowTrafficTests(AtlasAppFixture fixture) : IAsyncLifetime
         using var logs = new ResourceLogCollector(fixture.App, "chaos-agent");
 
         // Bypass replication: change DR's copy directly, as a faulty restore or a rogue write would.
-        await ExecuteOnDrAsync($"UPDATE accounts SET balance = balance + 1 WHERE id = '{customer.Id}'");
+        await DrDatabase.ExecuteAsync(fixture, $"UPDATE accounts SET balance = balance + 1 WHERE id = '{customer.Id}'");
         for (var i = 0; i < 20; i++)
         {
             await _primary.GetAccountAsync(customer.Id);
@@ -74,7 +73,7 @@ public sealed class ShadowTrafficTests(AtlasAppFixture fixture) : IAsyncLifetime
         var (funding, customer) = await _primary.CreateFundedPairAsync(10m);
         await _dr.WaitForBalanceAsync(customer.Id, 10m, ReplicationBound);
 
-        await ExecuteOnDrAsync("ALTER SUBSCRIPTION ledger_dr_sub DISABLE");
+        await DrDatabase.ExecuteAsync(fixture, "ALTER SUBSCRIPTION ledger_dr_sub DISABLE");
         try
         {
             using var transfer = await _primary.PostTransferAsync(funding.Id, customer.Id, 5m);
@@ -87,7 +86,7 @@ public sealed class ShadowTrafficTests(AtlasAppFixture fixture) : IAsyncLifetime
         }
         finally
         {
-            await ExecuteOnDrAsync("ALTER SUBSCRIPTION ledger_dr_sub ENABLE");
+            await DrDatabase.ExecuteAsync(fixture, "ALTER SUBSCRIPTION ledger_dr_sub ENABLE");
         }
 
         await _dr.WaitForBalanceAsync(customer.Id, 15m, ReplicationBound);
@@ -228,13 +227,6 @@ public sealed class ShadowTrafficTests(AtlasAppFixture fixture) : IAsyncLifetime
         return samples;
     }
 
-    private async Task ExecuteOnDrAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(await fixture.App.GetConnectionStringAsync("ledgerdb-dr"));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 
     private async Task<ConnectionMultiplexer> RedisAsync() =>
         await ConnectionMultiplexer.ConnectAsync((await fixture.App.GetConnectionStringAsync("redis"))! + ",allowAdmin=true");
