@@ -42,7 +42,9 @@ var chaosApiKey = builder.AddChaosApiKey();
 // The audit chain's HMAC key (a secret parameter): the manager's alone, never stored in chaosdb.
 var chaosAuditKey = builder.AddChaosAuditKey();
 
+// Two replicas, as the spec deploys it: what they share lives in Redis and chaosdb (README: Replicas).
 var chaosManager = builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-manager")
+    .WithReplicas(ChaosReplicas.Manager)
     .WithRedisUser(redisUsers.Manager).WaitFor(data.Redis)
     .WithReference(logins.ChaosManager, InfrastructureBuilderExtensions.ChaosDatabaseName).WaitFor(logins.ChaosManager)
     .WithReference(ledgerApi)
@@ -60,7 +62,9 @@ var chaosManager = builder.AddProject<Projects.AtlasBank_Chaos_Manager>("chaos-m
     .WithShadowSettings()
     .WithHttpHealthCheck("/health");
 
+// Two agents share the samples (a consumer group) and take turns validating drift (a lease).
 var chaosAgent = builder.AddProject<Projects.AtlasBank_Chaos_Agent>("chaos-agent")
+    .WithReplicas(ChaosReplicas.Agent)
     .WithRedisUser(redisUsers.Agent).WaitFor(data.Redis)
     .WithReference(ledgerApi).WaitFor(ledgerApi)
     .WithReference(ledgerApiDr).WaitFor(ledgerApiDr)

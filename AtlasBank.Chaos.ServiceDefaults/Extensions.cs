@@ -1,5 +1,6 @@
 using AtlasBank.Chaos.ServiceDefaults;
 using AtlasBank.Chaos.ServiceDefaults.Errors;
+using AtlasBank.Chaos.ServiceDefaults.Replicas;
 using AtlasBank.Chaos.ServiceDefaults.Resilience;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -103,6 +104,12 @@ public static class Extensions
     /// <summary>The middleware half of the defaults: ProblemDetails for exceptions and bare status codes.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        // Which replica answered: behind one address, two replicas must be told apart (tests, an SRE's curl -i).
+        app.Use((context, next) =>
+        {
+            context.Response.Headers[ServiceInstance.Header] = ServiceInstance.Name;
+            return next(context);
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;

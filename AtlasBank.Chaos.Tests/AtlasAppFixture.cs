@@ -1,3 +1,4 @@
+using AtlasBank.Chaos.AppHost.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -21,11 +22,15 @@ public sealed class AtlasAppFixture : IAsyncLifetime
         "ledgerapi", "ledgerapi-dr", "chaos-manager", "chaos-agent", "prometheus",
     ];
 
+    /// <summary>The resources the AppHost runs more than one replica of, as deployed.</summary>
+    public static readonly string[] ReplicatedResources = ["chaos-manager", "chaos-agent"];
+
     public const string AdminKey = "admin-test-key-0c4b8e2a61f94d3b";
     public const string ViewerKey = "viewer-test-key-7d1c0b6f2e";
     public const string OperatorKey = "operator-test-key-5a9e3c1d7b";
     public const string LimitedKey = "limited-test-key-2f8a6d4c0e";
     public const string StopperKey = "stopper-test-key-9b3e1f7a5c";
+    public const string ReplicaLimitedKey = "replica-limited-key-4e8c2a9d1b";
 
     /// <summary>The audit chain's HMAC key (hex), so tests can recompute MACs as an SRE would.</summary>
     public const string AuditKey = "5f1c9a7e3b2d4c6a8e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f";
@@ -69,6 +74,11 @@ public sealed class AtlasAppFixture : IAsyncLifetime
                 "--ChaosManager:ExtraApiKeys:3:Role=operator",
                 "--ChaosManager:ExtraApiKeys:3:Hash=5c860c4d53e4eef505ef12949da252a25d9b760d9d5bd29d3bb71f4040c5c951",
                 "--ChaosManager:ExtraApiKeys:3:ChangesPerMinute=1",
+                // Two changes a minute, spent across both replicas by the replica tests only.
+                "--ChaosManager:ExtraApiKeys:4:Id=replica-limited",
+                "--ChaosManager:ExtraApiKeys:4:Role=operator",
+                "--ChaosManager:ExtraApiKeys:4:Hash=e4188eb943d4dbb17e1ad290c0961ba9a560173d9d820e5555d722ea4b6502eb",
+                "--ChaosManager:ExtraApiKeys:4:ChangesPerMinute=2",
                 "--ChaosManager:RateLimits:InjectPerSecond=1000",
                 "--ChaosManager:RateLimits:ChangesPerMinute=100000",
                 "--ChaosManager:RateLimits:KeylessPerSecond=1000",
@@ -97,6 +107,8 @@ public sealed class AtlasAppFixture : IAsyncLifetime
         await _app.StartAsync(cancellation.Token).WaitAsync(StartTimeout, cancellation.Token);
         await Task.WhenAll(ResourceNames.Select(name => _app.ResourceNotifications.WaitForResourceHealthyAsync(name, cancellation.Token)))
             .WaitAsync(StartTimeout, cancellation.Token);
+        // A replicated resource is healthy once one replica is: tests start when every replica answers.
+        await Task.WhenAll(ReplicatedResources.Select(WaitForReplicasAsync)).WaitAsync(StartTimeout, cancellation.Token);
     }
 
     public HttpClient CreateClient(string resourceName)
@@ -116,6 +128,81 @@ public sealed class AtlasAppFixture : IAsyncLifetime
     {
         var client = App.CreateHttpClient("chaos-manager");
         client.Timeout = RequestTimeout;
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return client;
+    }
+
+    /// <summary>
+    /// Every running replica of a resource at its own address (the resource's usual client goes through the proxy,
+    /// which spreads requests over them), named as Aspire names it and as the replica names itself in X-Served-By.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Name, Uri Address)>> ReplicasAsync(string resource)
+    {
+        var expected = ReplicaCountOf(resource);
+        using var cancellation = new CancellationTokenSource(RequestTimeout);
+        var replicas = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        await foreach (var change in App.ResourceNotifications.WatchAsync(cancellation.Token))
+        {
+            if (change.Resource.Name != resource)
+            {
+                continue;
+            }
+
+            if (change.Snapshot.State?.Text == KnownResourceStates.Running && ReplicaAddress.Of(change.Snapshot) is { } address)
+            {
+                replicas[change.ResourceId] = new Uri($"http://{address}");
+            }
+            else
+            {
+                replicas.Remove(change.ResourceId);
+            }
+
+            if (replicas.Count == expected)
+            {
+                break;
+            }
+        }
+
+        return [.. replicas.OrderBy(replica => replica.Key, StringComparer.Ordinal).Select(replica => (replica.Key, replica.Value))];
+    }
+
+    /// <summary>Waits until every replica of the resource runs and answers its health check at its own address.</summary>
+    public async Task WaitForReplicasAsync(string resource)
+    {
+        foreach (var (name, address) in await ReplicasAsync(resource))
+        {
+            using var client = CreateReplicaClient(address, apiKey: null);
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    try
+                    {
+                        using var response = await client.GetAsync("/health");
+                        return response.IsSuccessStatusCode;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return false;
+                    }
+                },
+                StartTimeout,
+                $"{name} healthy at {address}");
+        }
+    }
+
+    /// <summary>How many replicas of the resource the AppHost runs.</summary>
+    public int ReplicaCountOf(string resource) =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource)
+            .TryGetLastAnnotation<ReplicaAnnotation>(out var replicas) ? replicas.Replicas : 1;
+
+    /// <summary>A client of one replica of the manager, with the given key (null: none).</summary>
+    public static HttpClient CreateReplicaClient(Uri address, string? apiKey)
+    {
+        var client = new HttpClient { BaseAddress = address, Timeout = RequestTimeout };
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);

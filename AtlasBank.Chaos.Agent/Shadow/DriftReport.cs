@@ -9,6 +9,7 @@ namespace AtlasBank.Chaos.Agent.Shadow;
 /// <param name="ReplicationHealthy">DR's own verdict from its <c>/dr/status</c>; null when it could not be read.</param>
 /// <param name="ReplicationAlert">DR's replication is unhealthy (or unknown), or lag and error dominate the window.</param>
 /// <param name="ReplicationAlertReason">Why <paramref name="ReplicationAlert"/> is raised; null when it is not.</param>
+/// <param name="ValidatedBy">The agent replica that took this round's turn (one per interval, whichever holds the lease).</param>
 public sealed record DriftReport(
     DateTimeOffset At,
     double WindowSeconds,
@@ -27,4 +28,5 @@ public sealed record DriftReport(
     double ErrorShare = 0,
     bool? ReplicationHealthy = null,
     bool ReplicationAlert = false,
-    string? ReplicationAlertReason = null);
+    string? ReplicationAlertReason = null,
+    string? ValidatedBy = null);

@@ -1,4 +1,5 @@
 using AtlasBank.Chaos.Contracts.Shadow;
+using AtlasBank.Chaos.ServiceDefaults.Replicas;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -47,9 +48,11 @@ public sealed partial class DriftValidator(
     public async Task<DriftReport> ValidateAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        // The round's time is when its turn was taken, before the window is read, so rounds are an interval apart.
+        var at = timeProvider.GetUtcNow();
         var counts = await store.CountsAsync(settings.Window);
         var replication = await replayer.DrReplicationAsync(cancellationToken);
-        var report = Report(counts, settings, timeProvider.GetUtcNow(), replication);
+        var report = Report(counts, settings, at, replication) with { ValidatedBy = ServiceInstance.Name };
         await store.SaveReportAsync(report);
         if (report.ReplicationAlert)
         {

@@ -1,3 +1,4 @@
+using AtlasBank.Chaos.AppHost.Infrastructure;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -13,9 +14,6 @@ public sealed partial class ScrapeTargetDiscovery(
     ResourceNotificationService notifications,
     ILogger<ScrapeTargetDiscovery> logger) : BackgroundService
 {
-    // Aspire hands each replica of a project the address it listens on.
-    private const string ListenAddresses = "ASPNETCORE_URLS";
-
     private readonly Dictionary<string, Dictionary<string, string>> _targets = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -34,7 +32,7 @@ public sealed partial class ScrapeTargetDiscovery(
                     _targets[change.Resource.Name] = replicas = new(StringComparer.Ordinal);
                 }
 
-                var address = change.Snapshot.State?.Text == KnownResourceStates.Running ? ScrapeAddress(change.Snapshot) : null;
+                var address = change.Snapshot.State?.Text == KnownResourceStates.Running ? ReplicaAddress.Of(change.Snapshot) : null;
                 if (!Apply(replicas, change.ResourceId, address))
                 {
                     continue;
@@ -63,23 +61,6 @@ public sealed partial class ScrapeTargetDiscovery(
         var changed = !replicas.TryGetValue(replica, out var known) || known != address;
         replicas[replica] = address;
         return changed;
-    }
-
-    /// <summary>The replica's first http address, as host:port on the loopback (Kestrel's "localhost" listens there).</summary>
-    internal static string? ScrapeAddress(CustomResourceSnapshot snapshot)
-    {
-        var urls = snapshot.EnvironmentVariables.FirstOrDefault(variable => variable.Name == ListenAddresses)?.Value;
-        foreach (var url in (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (Uri.TryCreate(url.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri)
-                && uri.Scheme == Uri.UriSchemeHttp && uri.Port > 0)
-            {
-                var host = uri.Host is "localhost" or "0.0.0.0" or "[::]" ? "127.0.0.1" : uri.Host;
-                return $"{host}:{uri.Port}";
-            }
-        }
-
-        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Prometheus now scrapes {Replicas} replica(s) of {Job}.")]

@@ -1,15 +1,17 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using AtlasBank.Chaos.Contracts.Chaos;
 using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace AtlasBank.Chaos.Manager.Security;
 
-/// <summary>API keys, roles and per-key rate limits for the chaos API, on ASP.NET Core's own machinery.</summary>
+/// <summary>API keys, roles and per-key rate limits (shared by every replica) for the chaos API, on ASP.NET Core's own machinery.</summary>
 public static class SecurityServiceExtensions
 {
     public static IServiceCollection AddChaosSecurity(this IServiceCollection services)
@@ -26,27 +28,16 @@ public static class SecurityServiceExtensions
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = OnRejectedAsync;
+            // Shared by every replica (Redis), so a key's limit holds however many managers answer.
             options.AddPolicy(RateLimitOptions.InjectPolicy, http =>
             {
                 var (key, perSecond, _) = LimitsOf(http);
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = perSecond,
-                    TokensPerPeriod = perSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                });
+                return SharedPartition(http, RateLimitOptions.InjectPolicy, key, TimeSpan.FromSeconds(1) / perSecond, perSecond);
             });
             options.AddPolicy(RateLimitOptions.ChangePolicy, http =>
             {
                 var (key, _, perMinute) = LimitsOf(http);
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = perMinute,
-                    TokensPerPeriod = 1,
-                    ReplenishmentPeriod = TimeSpan.FromMinutes(1) / perMinute,
-                    QueueLimit = 0,
-                });
+                return SharedPartition(http, RateLimitOptions.ChangePolicy, key, TimeSpan.FromMinutes(1) / perMinute, perMinute);
             });
         });
         return services;
@@ -60,6 +51,16 @@ public static class SecurityServiceExtensions
         app.UseRateLimiter();
         return app;
     }
+
+    /// <summary>One partition per key and limit: a key whose limit changes gets a new partition, not the old budget.</summary>
+    private static RateLimitPartition<string> SharedPartition(HttpContext http, string policy, string key, TimeSpan interval, int burst) =>
+        RateLimitPartition.Get($"{key}/{burst}", _ => new SharedRateLimiter(
+            http.RequestServices.GetRequiredService<IConnectionMultiplexer>(),
+            ChaosRedisKeys.RateLimit(policy, key),
+            interval,
+            burst,
+            http.RequestServices.GetRequiredService<TimeProvider>(),
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<SharedRateLimiter>()));
 
     private static (string Key, int InjectPerSecond, int ChangesPerMinute) LimitsOf(HttpContext http)
     {

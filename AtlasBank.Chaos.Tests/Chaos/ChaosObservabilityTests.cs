@@ -165,15 +165,16 @@ public sealed class ChaosObservabilityTests(AtlasAppFixture fixture) : CleanChao
         await WaitForMetricAsync("chaos_experiment_active", payments, null);
     }
 
-    private Task<string> MetricsAsync() => Admin.Http.GetStringAsync("/metrics").WaitAsync(AtlasAppFixture.RequestTimeout);
+    /// <summary>Every manager replica's counters, summed as Prometheus sums them.</summary>
+    private Task<string> MetricsAsync() => new ReplicaMetrics(Fixture).SummedAsync();
 
-    /// <summary>Waits until the series has <paramref name="expected"/> (null: until it is gone).</summary>
+    /// <summary>Waits until every replica reports <paramref name="expected"/> for a gauge of shared state (null: until it is gone).</summary>
     private async Task WaitForMetricAsync(string name, string[] labels, double? expected)
     {
-        var last = (double?)null;
+        IReadOnlyList<double?> last = [];
         await Eventually.TrueAsync(
-            async () => (last = PrometheusText.Value(await MetricsAsync(), name, labels)) == expected,
+            async () => (last = await new ReplicaMetrics(Fixture).OnEachAsync(name, labels)).All(value => value == expected),
             SharedStateBound,
-            () => Task.FromResult($"Not within {SharedStateBound}: {name}{{{string.Join(",", labels)}}} {expected?.ToString(CultureInfo.InvariantCulture) ?? "gone"}; last seen {last?.ToString(CultureInfo.InvariantCulture) ?? "none"}"));
+            () => Task.FromResult($"Not within {SharedStateBound}: {name}{{{string.Join(",", labels)}}} {expected?.ToString(CultureInfo.InvariantCulture) ?? "gone"} on every replica; last seen {string.Join(", ", last.Select(value => value?.ToString(CultureInfo.InvariantCulture) ?? "none"))}"));
     }
 }

@@ -189,7 +189,7 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
     /// <summary>How often the circuit breaker has weighed the service's experiment (<c>chaos_auto_disable_evaluations_total</c>).</summary>
     private async Task<long> EvaluationsAsync(string service)
     {
-        var metrics = await Admin.Http.GetStringAsync("/metrics");
+        var metrics = await new ReplicaMetrics(Fixture).SummedAsync();
         var match = System.Text.RegularExpressions.Regex.Match(metrics,
             $$"""chaos_auto_disable_evaluations_total\{[^}]*service="{{service}}"[^}]*\} (\d+)""");
         return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;

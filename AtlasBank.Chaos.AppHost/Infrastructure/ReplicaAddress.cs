@@ -1,0 +1,28 @@
+namespace AtlasBank.Chaos.AppHost.Infrastructure;
+
+/// <summary>
+/// Where one replica of a project listens, read from the snapshot Aspire publishes for it: behind the shared proxy
+/// address every replica has its own, which Prometheus scrapes and tests use to reach a replica of their choice.
+/// </summary>
+public static class ReplicaAddress
+{
+    // Aspire hands each replica of a project the address it listens on.
+    private const string ListenAddresses = "ASPNETCORE_URLS";
+
+    /// <summary>The replica's first http address, as host:port on the loopback (Kestrel's "localhost" listens there).</summary>
+    public static string? Of(CustomResourceSnapshot snapshot)
+    {
+        var urls = snapshot.EnvironmentVariables.FirstOrDefault(variable => variable.Name == ListenAddresses)?.Value;
+        foreach (var url in (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (Uri.TryCreate(url.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                && uri.Scheme == Uri.UriSchemeHttp && uri.Port > 0)
+            {
+                var host = uri.Host is "localhost" or "0.0.0.0" or "[::]" ? "127.0.0.1" : uri.Host;
+                return $"{host}:{uri.Port}";
+            }
+        }
+
+        return null;
+    }
+}
