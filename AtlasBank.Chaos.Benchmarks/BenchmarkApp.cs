@@ -1,5 +1,7 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using AtlasBank.Chaos.AppHost.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -31,4 +33,25 @@ internal static class BenchmarkApp
 
         return app;
     }
+
+    /// <summary>The resource in the app model (a replicated one stands for all its replicas).</summary>
+    public static IResource Resource(DistributedApplication app, string resource) =>
+        app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource);
+
+    /// <summary>Every replica of the resource at its own address (chaos-manager and chaos-agent run two).</summary>
+    public static async Task<IReadOnlyList<(string Name, Uri Address)>> ReplicasAsync(DistributedApplication app, string resource)
+    {
+        using var cancellation = new CancellationTokenSource(StartTimeout);
+        return await app.ResourceNotifications.RunningReplicasAsync(resource, ReplicaCount(app, resource), cancellation.Token);
+    }
+
+    /// <summary>The latest event of every running replica of a project resource (its snapshot holds the process id).</summary>
+    public static async Task<IReadOnlyList<ResourceEvent>> ReplicaEventsAsync(DistributedApplication app, string resource)
+    {
+        using var cancellation = new CancellationTokenSource(StartTimeout);
+        return await app.ResourceNotifications.RunningReplicaEventsAsync(resource, ReplicaCount(app, resource), cancellation.Token);
+    }
+
+    private static int ReplicaCount(DistributedApplication app, string resource) =>
+        Resource(app, resource).TryGetLastAnnotation<ReplicaAnnotation>(out var replicas) ? replicas.Replicas : 1;
 }

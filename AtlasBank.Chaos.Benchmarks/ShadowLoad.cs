@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 
 namespace AtlasBank.Chaos.Benchmarks;
@@ -43,7 +44,8 @@ public static class ShadowLoad
         agentClient.DefaultRequestHeaders.Add("X-Api-Key", BenchmarkApp.ApiKey); // the agent's API takes the chaos keys
         if (!agent)
         {
-            await app.ResourceCommands.ExecuteCommandAsync("chaos-agent", Aspire.Hosting.ApplicationModel.KnownResourceCommands.StopCommand);
+            // Every agent replica.
+            await app.ResourceCommands.ExecuteCommandAsync(BenchmarkApp.Resource(app, "chaos-agent"), Aspire.Hosting.ApplicationModel.KnownResourceCommands.StopCommand);
         }
 
         using var created = await ledger.PostAsJsonAsync("/accounts", new { name = "load", currency = "EUR", allowOverdraft = true });
@@ -51,7 +53,7 @@ public static class ShadowLoad
         var path = $"/accounts/{id}";
 
         await RunAsync(ledger, path, WarmUp, concurrency);
-        var processedBefore = agent ? await ProcessedAsync(agentClient) : 0;
+        var processedBefore = agent ? await ProcessedAsync(app) : 0;
         var started = Stopwatch.StartNew();
         var latencies = await RunAsync(ledger, path, requests, concurrency);
         var loadSeconds = started.Elapsed.TotalSeconds;
@@ -59,7 +61,7 @@ public static class ShadowLoad
         // Let the agent drain what the run sampled: throughput is comparisons over the time they took.
         var expected = agent ? (long)(requests * rate * 0.9) : 0;
         long processed = 0;
-        while (agent && (processed = await ProcessedAsync(agentClient) - processedBefore) < expected && started.Elapsed < TimeSpan.FromMinutes(3))
+        while (agent && (processed = await ProcessedAsync(app) - processedBefore) < expected && started.Elapsed < TimeSpan.FromMinutes(3))
         {
             await Task.Delay(100);
         }
@@ -89,6 +91,17 @@ public static class ShadowLoad
         return latencies;
     }
 
-    private static async Task<long> ProcessedAsync(HttpClient agent) =>
-        (await agent.GetFromJsonAsync<JsonElement>("/shadow/stats")).GetProperty("ProcessedByThisReplica").GetInt64();
+    /// <summary>Comparisons every agent replica made (each counts its own).</summary>
+    private static async Task<long> ProcessedAsync(DistributedApplication app)
+    {
+        long processed = 0;
+        foreach (var (_, address) in await BenchmarkApp.ReplicasAsync(app, "chaos-agent"))
+        {
+            using var agent = new HttpClient { BaseAddress = address };
+            agent.DefaultRequestHeaders.Add("X-Api-Key", BenchmarkApp.ApiKey);
+            processed += (await agent.GetFromJsonAsync<JsonElement>("/shadow/stats")).GetProperty("ProcessedByThisReplica").GetInt64();
+        }
+
+        return processed;
+    }
 }

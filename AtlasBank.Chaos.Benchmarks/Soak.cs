@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using StackExchange.Redis;
 
@@ -37,7 +38,12 @@ public static class Soak
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await app.GetConnectionStringAsync("redis") + ",allowAdmin=true");
 
         var accounts = await CreateAccountsAsync(ledger);
-        var pids = Processes.ToDictionary(name => name, name => ProcessId(app, name));
+        var pids = new Dictionary<string, int[]>();
+        foreach (var name in Processes)
+        {
+            pids[name] = await ProcessIdsAsync(app, name);
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Soak: {duration.TotalMinutes:0} min, {readsPerSecond} reads/s of {Accounts} accounts at shadow rate 5 %, {transfersPerSecond} keyed transfers/s, Shadow:MaxIndexedComparisons and MaxStreamLength={shadowBound}."));
         Console.WriteLine("PSS in MiB (each process with its children, shared pages split among them); Redis used_memory in MiB.");
@@ -175,7 +181,7 @@ public static class Soak
             $"| {At.TotalMinutes:0.0} | {RedisMiB:0.0} | {Keys} | {Stream} | {Comparisons} | {Compared} | {string.Join(" | ", processes.Select(name => PssMiB[name].ToString("0.0", CultureInfo.InvariantCulture)))} | {Ok} | {Errors} | {Shed} |");
     }
 
-    private static async Task<Sample> SampleAsync(TimeSpan at, ConnectionMultiplexer redis, HttpClient agent, Dictionary<string, int> pids, LoadCounters load)
+    private static async Task<Sample> SampleAsync(TimeSpan at, ConnectionMultiplexer redis, HttpClient agent, Dictionary<string, int[]> pids, LoadCounters load)
     {
         var server = redis.GetServers()[0];
         var memory = (await server.InfoAsync("memory")).SelectMany(group => group).First(entry => entry.Key == "used_memory").Value;
@@ -183,7 +189,8 @@ public static class Soak
         var stream = await redis.GetDatabase().StreamLengthAsync("shadow:samples");
         var comparisons = await redis.GetDatabase().SortedSetLengthAsync("shadow:comparisons");
         var compared = (await agent.GetFromJsonAsync<JsonElement>("/shadow/stats")).GetProperty("ProcessedByThisReplica").GetInt64();
-        var rss = pids.ToDictionary(pair => pair.Key, pair => ProportionalMiB(pair.Value));
+        // A replicated resource's memory is its replicas' together.
+        var rss = pids.ToDictionary(pair => pair.Key, pair => pair.Value.Sum(ProportionalMiB));
         return new Sample(at, long.Parse(memory, CultureInfo.InvariantCulture) / 1048576.0, keys, stream, comparisons, compared, rss,
             Interlocked.Read(ref load.Ok), Interlocked.Read(ref load.Errors), Interlocked.Read(ref load.Shed));
     }
@@ -211,15 +218,16 @@ public static class Soak
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {first:0.0} | {last:0.0} | {(first == 0 ? 0 : (last - first) / first):+0.0%;-0.0%;0.0%} | {max:0.0} |"));
     }
 
-    private static int ProcessId(DistributedApplication app, string resource)
+    /// <summary>The process of each replica of the resource (the servers run one).</summary>
+    private static async Task<int[]> ProcessIdsAsync(DistributedApplication app, string resource)
     {
-        if (app.ResourceNotifications.TryGetCurrentState(resource, out var state)
-            && state.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value is { } pid)
-        {
-            return Convert.ToInt32(pid, CultureInfo.InvariantCulture);
-        }
-
-        throw new InvalidOperationException($"{resource} has no process id in its snapshot.");
+        IReadOnlyList<ResourceEvent> events = resource.StartsWith("postgres", StringComparison.Ordinal) || resource == "redis"
+            ? [await app.ResourceNotifications.WaitForResourceAsync(resource, change => change.Snapshot.State?.Text == "Running").WaitAsync(TimeSpan.FromMinutes(1))]
+            : await BenchmarkApp.ReplicaEventsAsync(app, resource);
+        return [.. events.Select(replica =>
+            replica.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value is { } pid
+                ? Convert.ToInt32(pid, CultureInfo.InvariantCulture)
+                : throw new InvalidOperationException($"{replica.ResourceId} has no process id in its snapshot."))];
     }
 
     /// <summary>

@@ -142,33 +142,27 @@ public sealed class AtlasAppFixture : IAsyncLifetime
     /// </summary>
     public async Task<IReadOnlyList<(string Name, Uri Address)>> ReplicasAsync(string resource)
     {
-        var expected = ReplicaCountOf(resource);
         using var cancellation = new CancellationTokenSource(RequestTimeout);
-        var replicas = new Dictionary<string, Uri>(StringComparer.Ordinal);
-        await foreach (var change in App.ResourceNotifications.WatchAsync(cancellation.Token))
-        {
-            if (change.Resource.Name != resource)
-            {
-                continue;
-            }
-
-            if (change.Snapshot.State?.Text == KnownResourceStates.Running && ReplicaAddress.Of(change.Snapshot) is { } address)
-            {
-                replicas[change.ResourceId] = new Uri($"http://{address}");
-            }
-            else
-            {
-                replicas.Remove(change.ResourceId);
-            }
-
-            if (replicas.Count == expected)
-            {
-                break;
-            }
-        }
-
-        return [.. replicas.OrderBy(replica => replica.Key, StringComparer.Ordinal).Select(replica => (replica.Key, replica.Value))];
+        return await App.ResourceNotifications.RunningReplicasAsync(resource, ReplicaCountOf(resource), cancellation.Token);
     }
+
+    /// <summary>The latest event of every running replica of the resource (its snapshot: environment, process id).</summary>
+    public async Task<IReadOnlyList<ResourceEvent>> ReplicaEventsAsync(string resource)
+    {
+        using var cancellation = new CancellationTokenSource(RequestTimeout);
+        return await App.ResourceNotifications.RunningReplicaEventsAsync(resource, ReplicaCountOf(resource), cancellation.Token);
+    }
+
+    /// <summary>Runs a resource command on every replica of the resource (the dashboard's, or stop and start).</summary>
+    public async Task ExecuteOnEveryReplicaAsync(string resource, string command)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(Resource(resource), command).WaitAsync(RequestTimeout);
+        Assert.True(result.Success, $"{command} on {resource}: {result.Message}");
+    }
+
+    /// <summary>The resource in the app model (a replicated one stands for all its replicas).</summary>
+    public IResource Resource(string resource) =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource);
 
     /// <summary>Waits until every replica of the resource runs and answers its health check at its own address.</summary>
     public async Task WaitForReplicasAsync(string resource)
@@ -196,8 +190,7 @@ public sealed class AtlasAppFixture : IAsyncLifetime
 
     /// <summary>How many replicas of the resource the AppHost runs.</summary>
     public int ReplicaCountOf(string resource) =>
-        App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource)
-            .TryGetLastAnnotation<ReplicaAnnotation>(out var replicas) ? replicas.Replicas : 1;
+        Resource(resource).TryGetLastAnnotation<ReplicaAnnotation>(out var replicas) ? replicas.Replicas : 1;
 
     /// <summary>A client of one replica of the manager, with the given key (null: none).</summary>
     public static HttpClient CreateReplicaClient(Uri address, string? apiKey)

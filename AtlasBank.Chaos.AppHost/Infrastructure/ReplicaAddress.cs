@@ -25,4 +25,43 @@ public static class ReplicaAddress
 
         return null;
     }
+
+    /// <summary>
+    /// Waits until <paramref name="expected"/> replicas of the resource run, and returns each one's name (Aspire's, as the
+    /// replica names itself in X-Served-By) and own address, in name order.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Name, Uri Address)>> RunningReplicasAsync(
+        this ResourceNotificationService notifications, string resource, int expected, CancellationToken cancellationToken) =>
+        [.. (await notifications.RunningReplicaEventsAsync(resource, expected, cancellationToken))
+            .Select(replica => (replica.ResourceId, new Uri($"http://{Of(replica.Snapshot)}")))];
+
+    /// <summary>Waits until <paramref name="expected"/> replicas of the resource run and listen; their latest events, in name order.</summary>
+    public static async Task<IReadOnlyList<ResourceEvent>> RunningReplicaEventsAsync(
+        this ResourceNotificationService notifications, string resource, int expected, CancellationToken cancellationToken)
+    {
+        var replicas = new Dictionary<string, ResourceEvent>(StringComparer.Ordinal);
+        await foreach (var change in notifications.WatchAsync(cancellationToken))
+        {
+            if (change.Resource.Name != resource)
+            {
+                continue;
+            }
+
+            if (change.Snapshot.State?.Text == KnownResourceStates.Running && Of(change.Snapshot) is not null)
+            {
+                replicas[change.ResourceId] = change;
+            }
+            else
+            {
+                replicas.Remove(change.ResourceId);
+            }
+
+            if (replicas.Count == expected)
+            {
+                break;
+            }
+        }
+
+        return [.. replicas.OrderBy(replica => replica.Key, StringComparer.Ordinal).Select(replica => replica.Value)];
+    }
 }

@@ -71,23 +71,23 @@ public sealed class ManagerReplicaTests(AtlasAppFixture fixture) : CleanChaosSta
         var (first, second) = await ManagersAsync(AtlasAppFixture.AdminKey);
         var metrics = new ReplicaMetrics(Fixture);
         var countedBefore = AutoDisabled(await metrics.SummedAsync());
-        var experiment = await first.EnableAsync("""{"Service":"flaky","Mode":"failure","FailureRate":0.0,"RetryCount":0,"TargetUrl":"http://localhost:1/health"}""");
+        var experiment = await first.EnableAsync("""{"Service":"flaky-replicated","Mode":"failure","FailureRate":0.0,"RetryCount":0,"TargetUrl":"http://localhost:1/health"}""");
         // A healthy experiment the breaker weighs every round and never disables: the rounds' clock.
         await second.EnableAsync("""{"Service":"ledger","Mode":"latency","DelayMs":1,"RetryCount":0}""");
 
         // Exactly the breaker's minimum, half through each replica: both replicas' monitors weigh the same shared counts.
         for (var i = 0; i < new AutoDisableOptions().MinimumCalls; i++)
         {
-            Assert.False((await (i % 2 == 0 ? first : second).InjectAsync("flaky")).Success);
+            Assert.False((await (i % 2 == 0 ? first : second).InjectAsync("flaky-replicated")).Success);
         }
 
-        await Eventually.TrueAsync(async () => (await second.ListAsync()).Experiments.All(e => e.Service != "flaky"), SharedStateBound, "the circuit breaker to disable 'flaky'");
+        await Eventually.TrueAsync(async () => (await second.ListAsync()).Experiments.All(e => e.Service != "flaky-replicated"), SharedStateBound, "the circuit breaker to disable 'flaky-replicated'");
         Assert.Equal(["ledger"], (await first.ListAsync()).Experiments.Select(e => e.Service));
         // Both replicas' monitors tick every second: two more rounds, and a second disable would have happened.
         var rounds = Evaluations(await metrics.SummedAsync());
         await Eventually.TrueAsync(async () => Evaluations(await metrics.SummedAsync()) >= rounds + 2, SharedStateBound, "two more circuit-breaker rounds");
 
-        var audit = await first.WaitForAuditAsync("service=flaky&pageSize=50",
+        var audit = await first.WaitForAuditAsync("service=flaky-replicated&pageSize=50",
             page => page.Entries.Any(e => e.Operation == "AutoDisable" && e.RequestBody?.Contains(experiment.ExperimentId, StringComparison.Ordinal) == true), "the auto-disable on record");
         Assert.Single(audit.Entries, e => e.Operation == "AutoDisable" && e.RequestBody?.Contains(experiment.ExperimentId, StringComparison.Ordinal) == true);
         Assert.Equal(countedBefore + 1, AutoDisabled(await metrics.SummedAsync()));
@@ -164,7 +164,7 @@ public sealed class ManagerReplicaTests(AtlasAppFixture fixture) : CleanChaosSta
     private static long Injections(ChaosStatsResponse stats) =>
         stats.Services.SingleOrDefault(service => service.Service == "ledger")?.Injections ?? 0;
 
-    private static double AutoDisabled(string metrics) => PrometheusText.Value(metrics, "chaos_auto_disabled_total", "service=flaky") ?? 0;
+    private static double AutoDisabled(string metrics) => PrometheusText.Value(metrics, "chaos_auto_disabled_total", "service=flaky-replicated") ?? 0;
 
     private static double Evaluations(string metrics) => PrometheusText.Value(metrics, "chaos_auto_disable_evaluations_total", "service=ledger") ?? 0;
 }

@@ -13,7 +13,7 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
     [Fact]
     public async Task AnExperimentFailingOnItsOwnIsAutoDisabledAndAudited()
     {
-        await Admin.EnableAsync("""{"Service":"flaky","Mode":"failure","FailureRate":0.0,"RetryCount":0,"TargetUrl":"http://localhost:1/health"}""");
+        var experiment = await Admin.EnableAsync("""{"Service":"flaky","Mode":"failure","FailureRate":0.0,"RetryCount":0,"TargetUrl":"http://localhost:1/health"}""");
         // Exactly the breaker's minimum: it may fire once the last of these is counted, so a further probe
         // would race it (and find the experiment gone).
         for (var i = 0; i < new AutoDisableOptions().MinimumCalls; i++)
@@ -22,9 +22,10 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
         }
 
         await Eventually.TrueAsync(async () => (await Admin.ListAsync()).Count == 0, TimeSpan.FromSeconds(30), "the circuit breaker to disable 'flaky'");
-        var audit = await Admin.WaitForAuditAsync("service=flaky&pageSize=50",
-            page => page.Entries.Any(e => e.Operation == "AutoDisable"), "the auto-disable on record");
-        var entry = Assert.Single(audit.Entries, e => e.Operation == "AutoDisable");
+        bool ThisAutoDisable(AtlasBank.Chaos.Manager.Audit.AuditEntry entry) =>
+            entry.Operation == "AutoDisable" && entry.RequestBody?.Contains(experiment.ExperimentId, StringComparison.Ordinal) == true;
+        var audit = await Admin.WaitForAuditAsync("service=flaky&pageSize=50", page => page.Entries.Any(ThisAutoDisable), "the auto-disable on record");
+        var entry = Assert.Single(audit.Entries, ThisAutoDisable);
         Assert.Equal("system", entry.KeyId);
         Assert.Contains("failed on their own", entry.Detail, StringComparison.Ordinal);
     }
@@ -113,7 +114,9 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
         var manager = Fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "chaos-manager");
         var button = manager.Annotations.OfType<ResourceCommandAnnotation>().Single(c => c.DisplayName == "Disable all chaos");
 
-        var result = await Fixture.App.ResourceCommands.ExecuteCommandAsync("chaos-manager", button.Name).WaitAsync(AtlasAppFixture.RequestTimeout);
+        // Each replica has the button in the dashboard: the first one's is pressed.
+        var replica = (await Fixture.ReplicasAsync("chaos-manager"))[0].Name;
+        var result = await Fixture.App.ResourceCommands.ExecuteCommandAsync(replica, button.Name).WaitAsync(AtlasAppFixture.RequestTimeout);
 
         Assert.True(result.Success, result.Message);
         Assert.Equal(0, (await Admin.ListAsync()).Count);
@@ -160,15 +163,15 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
         await Admin.EnableAsync("""{"Service":"ledger","Mode":"failure","FailureRate":1.0,"DurationSeconds":4}""");
         await Eventually.TrueAsync(async () => await StatusAsync(client) == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10), "chaos to start");
 
-        await Fixture.App.ResourceCommands.ExecuteCommandAsync("chaos-manager", KnownResourceCommands.StopCommand).WaitAsync(AtlasAppFixture.RequestTimeout);
+        await Fixture.ExecuteOnEveryReplicaAsync("chaos-manager", KnownResourceCommands.StopCommand);
         try
         {
             await Eventually.TrueAsync(async () => await StatusAsync(client) == HttpStatusCode.OK, TimeSpan.FromSeconds(15), "the lease to end chaos without the manager");
         }
         finally
         {
-            await Fixture.App.ResourceCommands.ExecuteCommandAsync("chaos-manager", KnownResourceCommands.StartCommand).WaitAsync(AtlasAppFixture.RequestTimeout);
-            await Fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("chaos-manager").WaitAsync(AtlasAppFixture.StartTimeout);
+            await Fixture.ExecuteOnEveryReplicaAsync("chaos-manager", KnownResourceCommands.StartCommand);
+            await Fixture.WaitForReplicasAsync("chaos-manager");
         }
     }
 

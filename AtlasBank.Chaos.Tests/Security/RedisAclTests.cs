@@ -25,7 +25,7 @@ public sealed class RedisAclTests(AtlasAppFixture fixture) : CleanChaosStateTest
     [InlineData("chaos-agent", "agent")]
     public async Task EachProcessIsLaunchedWithItsOwnRolesRedisUser(string resource, string user)
     {
-        var connectionString = LaunchedWith(Fixture.App, resource);
+        var connectionString = await LaunchedWithAsync(Fixture, resource);
         await using var redis = await ConnectAsync(connectionString);
 
         Assert.Equal(user, await WhoAmIAsync(redis));
@@ -39,7 +39,7 @@ public sealed class RedisAclTests(AtlasAppFixture fixture) : CleanChaosStateTest
     [InlineData("chaos-agent")]
     public async Task AServicesRedisCredentialsFollowTheRoutingButCannotMoveItOrTouchTheFailovers(string resource)
     {
-        await using var redis = await ConnectAsync(LaunchedWith(Fixture.App, resource));
+        await using var redis = await ConnectAsync(await LaunchedWithAsync(Fixture, resource));
         var database = redis.GetDatabase();
 
         // What every service's routing synchroniser does: read the state and follow its channel.
@@ -63,7 +63,7 @@ public sealed class RedisAclTests(AtlasAppFixture fixture) : CleanChaosStateTest
     [InlineData("chaos-agent")]
     public async Task AServicesRedisCredentialsCannotStartChaosOrLiftTheHalt(string resource)
     {
-        await using var redis = await ConnectAsync(LaunchedWith(Fixture.App, resource));
+        await using var redis = await ConnectAsync(await LaunchedWithAsync(Fixture, resource));
         var database = redis.GetDatabase();
         const string experiment = "chaos:experiment:acl-probe";
 
@@ -84,7 +84,7 @@ public sealed class RedisAclTests(AtlasAppFixture fixture) : CleanChaosStateTest
     [InlineData("chaos-manager")]
     public async Task NoRoleButTheAdminRunsDangerousCommands(string resource)
     {
-        await using var redis = await ConnectAsync(LaunchedWith(Fixture.App, resource), everyCommand: true);
+        await using var redis = await ConnectAsync(await LaunchedWithAsync(Fixture, resource), everyCommand: true);
         var database = redis.GetDatabase();
 
         await AssertNoPermAsync(() => database.ExecuteAsync("FLUSHALL"));
@@ -102,7 +102,7 @@ public sealed class RedisAclTests(AtlasAppFixture fixture) : CleanChaosStateTest
     {
         // A target no process calls, so the only count in its health buckets is this test's.
         var experiment = await Admin.EnableAsync("""{"Service":"acl-probe","Mode":"latency","DelayMs":1,"TargetUrl":"http://paymentsapi/health"}""");
-        await using var redis = await ConnectAsync(LaunchedWith(Fixture.App, "ledgerapi"));
+        await using var redis = await ConnectAsync(await LaunchedWithAsync(Fixture, "ledgerapi"));
         var database = redis.GetDatabase();
 
         // What every service's synchroniser does, with the same code.
@@ -141,7 +141,7 @@ public sealed class RedisAclTests(AtlasAppFixture fixture) : CleanChaosStateTest
     [Fact]
     public async Task TheAgentsRedisCredentialsReachTheShadowKeysButNotTheSampleStreamsWriteSideAndDeleteOnlyComparisons()
     {
-        await using var redis = await ConnectAsync(LaunchedWith(Fixture.App, "chaos-agent"));
+        await using var redis = await ConnectAsync(await LaunchedWithAsync(Fixture, "chaos-agent"));
         var database = redis.GetDatabase();
 
         Assert.True(await database.StringSetAsync("shadow:comparison:acl-probe", "{}", TimeSpan.FromMinutes(1)));
@@ -159,7 +159,7 @@ public sealed class RedisAclTests(AtlasAppFixture fixture) : CleanChaosStateTest
     [Fact]
     public async Task TheManagersRedisCredentialsWriteChaosStateButNoShadowKey()
     {
-        await using var redis = await ConnectAsync(LaunchedWith(Fixture.App, "chaos-manager"));
+        await using var redis = await ConnectAsync(await LaunchedWithAsync(Fixture, "chaos-manager"));
         var database = redis.GetDatabase();
         const string experiment = "chaos:experiment:acl-probe";
 

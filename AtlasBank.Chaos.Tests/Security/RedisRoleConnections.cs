@@ -11,12 +11,16 @@ internal static class RedisRoleConnections
     public const string ProbeClientName = "acl-probe";
 
     /// <summary>The Redis connection string <paramref name="resource"/> was launched with (<c>ConnectionStrings__redis</c>).</summary>
-    public static string LaunchedWith(DistributedApplication app, string resource)
+    /// <summary>The Redis connection string the resource was launched with: the same for every replica of it.</summary>
+    public static async Task<string> LaunchedWithAsync(AtlasAppFixture fixture, string resource)
     {
-        Assert.True(app.ResourceNotifications.TryGetCurrentState(resource, out var state), $"no state for {resource}");
-        var variable = state.Snapshot.EnvironmentVariables.SingleOrDefault(variable => variable.Name == "ConnectionStrings__redis");
-        Assert.False(string.IsNullOrEmpty(variable?.Value), $"{resource} was launched without ConnectionStrings__redis");
-        return variable!.Value!;
+        var launched = (await fixture.ReplicaEventsAsync(resource)).Select(replica =>
+        {
+            var variable = replica.Snapshot.EnvironmentVariables.SingleOrDefault(variable => variable.Name == "ConnectionStrings__redis");
+            Assert.False(string.IsNullOrEmpty(variable?.Value), $"{replica.ResourceId} was launched without ConnectionStrings__redis");
+            return variable!.Value!;
+        }).Distinct().ToList();
+        return Assert.Single(launched);
     }
 
     /// <param name="everyCommand">
