@@ -9,8 +9,14 @@ namespace AtlasBank.Chaos.Tests;
 /// </summary>
 public static class ToolProcess
 {
+    public static Task<(int ExitCode, string Output, string Errors)> RunAsync(
+        string workingDirectory, TimeSpan bound, string installHint, string fileName, params string[] arguments) =>
+        RunAsync(workingDirectory, bound, installHint, new Dictionary<string, string?>(), fileName, arguments);
+
+    /// <summary>As above, with <paramref name="environment"/> over the test's own: a null value removes the variable.</summary>
     public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(
-        string workingDirectory, TimeSpan bound, string installHint, string fileName, params string[] arguments)
+        string workingDirectory, TimeSpan bound, string installHint, IReadOnlyDictionary<string, string?> environment, string fileName,
+        params string[] arguments)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -19,6 +25,18 @@ public static class ToolProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
