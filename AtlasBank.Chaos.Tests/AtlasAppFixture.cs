@@ -153,13 +153,6 @@ public sealed class AtlasAppFixture : IAsyncLifetime
         return await App.ResourceNotifications.RunningReplicaEventsAsync(resource, ReplicaCountOf(resource), cancellation.Token);
     }
 
-    /// <summary>Runs a resource command on every replica of the resource (the dashboard's, or stop and start).</summary>
-    public async Task ExecuteOnEveryReplicaAsync(string resource, string command)
-    {
-        var result = await App.ResourceCommands.ExecuteCommandAsync(Resource(resource), command).WaitAsync(RequestTimeout);
-        Assert.True(result.Success, $"{command} on {resource}: {result.Message}");
-    }
-
     /// <summary>The resource in the app model (a replicated one stands for all its replicas).</summary>
     public IResource Resource(string resource) =>
         App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource);

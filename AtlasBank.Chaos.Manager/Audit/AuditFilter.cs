@@ -55,8 +55,13 @@ public sealed partial class AuditFilter(AuditTrail audit, ILogger<AuditFilter> l
     private Task RecordAsync(bool startsChaos, AuditRecord record) =>
         startsChaos ? audit.RecordStartAsync(record) : audit.RecordAsync(record);
 
-    private static int StatusOf(object? result, HttpContext http) =>
-        result is IStatusCodeHttpResult { StatusCode: { } status } ? status : http.Response.StatusCode;
+    /// <summary>The status the caller gets: a <c>Results&lt;…&gt;</c> union wraps the result that carries it.</summary>
+    private static int StatusOf(object? result, HttpContext http) => result switch
+    {
+        INestedHttpResult nested => StatusOf(nested.Result, http),
+        IStatusCodeHttpResult { StatusCode: { } status } => status,
+        _ => http.Response.StatusCode,
+    };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Start of chaos refused: the audit log cannot be written ({Reason}).")]
     private partial void LogCannotAudit(string reason);

@@ -36,6 +36,20 @@ public sealed class AuditTrailTests(AtlasAppFixture fixture) : CleanChaosStateTe
         Assert.True(verification.Valid, verification.Reason);
     }
 
+    [Theory]
+    [InlineData("/drills/no-such-drill/runs", "StartDrillRun", 404)]
+    [InlineData("/dr/failback", "Failback", 409)]
+    public async Task EachRowHoldsTheStatusTheCallerGotAlsoWhenTheEndpointAnswersOneOfSeveralResults(string path, string operation, int expected)
+    {
+        var started = DateTimeOffset.UtcNow;
+        using var response = await Admin.PostAsync(path, string.Empty);
+        Assert.Equal(expected, (int)response.StatusCode);
+
+        var page = await Admin.WaitForAuditAsync($"keyId=admin&from={Uri.EscapeDataString(started.ToString("o"))}&pageSize=50",
+            audited => audited.Entries.Any(entry => entry.Operation == operation), $"the {operation} row");
+        Assert.Equal(expected, Assert.Single(page.Entries, entry => entry.Operation == operation).StatusCode);
+    }
+
     [Fact]
     public async Task ARowAlteredInTheDatabaseIsNamedByVerification()
     {

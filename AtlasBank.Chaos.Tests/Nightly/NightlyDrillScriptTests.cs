@@ -99,7 +99,7 @@ public sealed partial class NightlyDrillScriptTests(AtlasAppFixture fixture) : I
         Assert.Equal("operator", run.StartedBy);
         Assert.Equal(duration, run.Parameters.DurationSeconds);
 
-        // The start is on the audit record under the operator's key id, with the script's override; its end names the run.
+        // The start is on the audit record under the operator's key id, as the 201 it was, with the script's override; its end names the run.
         using var admin = fixture.CreateManagerClient(AtlasAppFixture.AdminKey);
         var query = $"/chaos/audit?keyId=operator&from={Uri.EscapeDataString(since.ToString("O", CultureInfo.InvariantCulture))}&pageSize=200";
         AuditPage? audit = null;
@@ -107,7 +107,7 @@ public sealed partial class NightlyDrillScriptTests(AtlasAppFixture fixture) : I
             async () =>
             {
                 audit = await HttpJson.ReadAsync<AuditPage>(await admin.GetAsync(query).WaitAsync(AtlasAppFixture.RequestTimeout));
-                return audit.Entries.Any(entry => entry.Operation == "StartDrillRun"
+                return audit.Entries.Any(entry => entry.Operation == "StartDrillRun" && entry.StatusCode == 201
                         && (entry.RequestBody?.Contains($"\"DurationSeconds\":{duration}", StringComparison.Ordinal) ?? false))
                     && audit.Entries.Any(entry => entry.Operation == "DrillRunEnded" && (entry.Detail?.Contains(runId, StringComparison.Ordinal) ?? false));
             },

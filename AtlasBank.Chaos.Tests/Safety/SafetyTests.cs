@@ -2,6 +2,7 @@ using System.Net;
 using AtlasBank.Chaos.Manager.Safety;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using AtlasBank.Chaos.Tests.Chaos;
+using AtlasBank.Chaos.Tests.Replicas;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AtlasBank.Chaos.Tests.Safety;
@@ -163,15 +164,20 @@ public sealed class SafetyTests(AtlasAppFixture fixture) : CleanChaosStateTests(
         await Admin.EnableAsync("""{"Service":"ledger","Mode":"failure","FailureRate":1.0,"DurationSeconds":4}""");
         await Eventually.TrueAsync(async () => await StatusAsync(client) == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10), "chaos to start");
 
-        await Fixture.ExecuteOnEveryReplicaAsync("chaos-manager", KnownResourceCommands.StopCommand);
+        // Every replica killed: no manager is left to disable anything.
+        var replicas = await Fixture.ReplicasAsync("chaos-manager");
+        foreach (var (replica, _) in replicas)
+        {
+            ReplicaProcess.Kill(Fixture, replica);
+        }
+
         try
         {
             await Eventually.TrueAsync(async () => await StatusAsync(client) == HttpStatusCode.OK, TimeSpan.FromSeconds(15), "the lease to end chaos without the manager");
         }
         finally
         {
-            await Fixture.ExecuteOnEveryReplicaAsync("chaos-manager", KnownResourceCommands.StartCommand);
-            await Fixture.WaitForReplicasAsync("chaos-manager");
+            await ReplicaProcess.RestartAsync(Fixture, "chaos-manager", [.. replicas.Select(replica => replica.Name)]);
         }
     }
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Drills.Runs;
 using AtlasBank.Chaos.Tests.Chaos;
+using AtlasBank.Chaos.Tests.Replicas;
 using AtlasBank.Chaos.Tests.Safety;
 using Npgsql;
 
@@ -216,7 +216,7 @@ public sealed class DrillRunLifecycleTests(AtlasAppFixture fixture) : IAsyncLife
         var survivorRuns = new DrillRunsClient(AtlasAppFixture.CreateReplicaClient(survivor, AtlasAppFixture.OperatorKey));
         var survivorChaos = new ChaosManagerClient(AtlasAppFixture.CreateReplicaClient(survivor, AtlasAppFixture.AdminKey));
 
-        KillReplicaProcess(owner);
+        ReplicaProcess.Kill(fixture, owner);
         var killed = Stopwatch.StartNew();
         try
         {
@@ -235,10 +235,7 @@ public sealed class DrillRunLifecycleTests(AtlasAppFixture fixture) : IAsyncLife
         finally
         {
             // The suite goes on with both replicas.
-            await fixture.App.ResourceNotifications.WaitForResourceAsync("chaos-manager",
-                change => change.ResourceId == owner && change.Snapshot.State?.Text is "Exited" or "Finished").WaitAsync(AtlasAppFixture.RequestTimeout);
-            await fixture.App.ResourceCommands.ExecuteCommandAsync(owner, KnownResourceCommands.StartCommand).WaitAsync(AtlasAppFixture.RequestTimeout);
-            await fixture.WaitForReplicasAsync("chaos-manager");
+            await ReplicaProcess.RestartAsync(fixture, "chaos-manager", owner);
         }
     }
 
@@ -310,30 +307,5 @@ public sealed class DrillRunLifecycleTests(AtlasAppFixture fixture) : IAsyncLife
         T? value = null;
         await Eventually.TrueAsync(async () => (value = await read()) is not null, ChaosOnTimeout, what);
         return value!;
-    }
-
-    /// <summary>
-    /// SIGKILL, so the replica gets no chance to roll anything back itself. DCP starts a project through a launcher
-    /// (<c>executable.pid</c>) whose child is the manager: both go, the manager first.
-    /// </summary>
-    private void KillReplicaProcess(string replica)
-    {
-        Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(replica, out var state), $"the state of {replica}");
-        var launcher = Convert.ToInt32(state!.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
-        var tree = Descendants(launcher).Append(launcher).ToArray();
-        Assert.True(tree.Length > 1, $"the manager process under launcher {launcher}");
-        foreach (var pid in tree)
-        {
-            Process.GetProcessById(pid).Kill();
-        }
-    }
-
-    /// <summary>Every process below <paramref name="pid"/>, deepest first.</summary>
-    private static IEnumerable<int> Descendants(int pid)
-    {
-        var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children")
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Select(child => int.Parse(child, CultureInfo.InvariantCulture));
-        return children.SelectMany(child => Descendants(child).Append(child));
     }
 }
