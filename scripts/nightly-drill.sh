@@ -13,13 +13,15 @@
 #   REPORT_DIR              where report.html and report.json go (default drill-report)
 #   POLL_SECONDS            seconds between polls of the run (default 5)
 #   TIMEOUT_SECONDS         how long to wait for the verdict (default 3600); then the run is aborted
+#   START_RETRY_SECONDS     how long a start nothing could have begun is retried (default 120): no manager
+#                           reachable (refused, no address), or 429/503 (refused before starting anything)
 #   GITHUB_STEP_SUMMARY     when set (GitHub Actions), a short Markdown summary is appended to it
 #
 # Exit codes:
 #   0  the run passed
 #   1  the run failed or was aborted (the verdict: the job fails)
 #   2  configuration or API error: a missing or bad input, a missing tool, the start refused (401, 403, 404, 409,
-#      400, 429, 5xx, unreachable); no verdict
+#      400, 5xx; 429, 503 or unreachable for longer than START_RETRY_SECONDS); no verdict
 #   3  no verdict within TIMEOUT_SECONDS, or the script was interrupted: the run was aborted
 # The report is downloaded whenever a run was started, whatever its end.
 set -euo pipefail
@@ -52,11 +54,13 @@ duration=${DRILL_DURATION_SECONDS:-}
 report_dir=${REPORT_DIR:-drill-report}
 poll_seconds=${POLL_SECONDS:-5}
 timeout_seconds=${TIMEOUT_SECONDS:-3600}
+start_retry_seconds=${START_RETRY_SECONDS:-120}
 
 [[ "$drill" =~ ^[a-z0-9][a-z0-9-]{0,63}$ ]] || fail_config "DRILL '$drill' is not a drill name (^[a-z0-9][a-z0-9-]{0,63}\$)"
 [[ -z "$duration" || "$duration" =~ ^[1-9][0-9]{0,5}$ ]] || fail_config "DRILL_DURATION_SECONDS '$duration' is not a positive whole number of seconds"
 [[ "$poll_seconds" =~ ^[1-9][0-9]{0,3}$ ]] || fail_config "POLL_SECONDS '$poll_seconds' is not a positive whole number of seconds"
 [[ "$timeout_seconds" =~ ^[1-9][0-9]{0,5}$ ]] || fail_config "TIMEOUT_SECONDS '$timeout_seconds' is not a positive whole number of seconds"
+[[ "$start_retry_seconds" =~ ^[0-9]{1,5}$ ]] || fail_config "START_RETRY_SECONDS '$start_retry_seconds' is not a whole number of seconds"
 
 # --- the key, only in a private file ------------------------------------------------------------------------------
 
@@ -69,8 +73,8 @@ trap 'rm -rf "$work"' EXIT
   printf 'header = "Authorization: Bearer %s"\n' "$escaped" > "$work/auth"
 )
 
-# One request with the key. Sets $status (000 when nothing answered), the body in $work/body and the headers in
-# $work/headers. Never fails the script.
+# One request with the key. Sets $status (000 when nothing answered) and $curl_exit, the body in $work/body and the
+# headers in $work/headers. Never fails the script.
 request() {
   local method=$1 path=$2 data=${3:-}
   local args=(--silent --show-error --config "$work/auth" --request "$method" --connect-timeout 10 --max-time "$REQUEST_SECONDS"
@@ -78,8 +82,9 @@ request() {
   [[ -z "$data" ]] || args+=(--header 'Content-Type: application/json' --data-binary "$data")
   : > "$work/body"
   : > "$work/headers"
-  status=$(curl "${args[@]}" "$base_url$path" 2> "$work/curl-error") || status=000
-  [[ "$status" =~ ^[0-9]{3}$ ]] || status=000
+  curl_exit=0
+  status=$(curl "${args[@]}" "$base_url$path" 2> "$work/curl-error") || curl_exit=$?
+  [[ "$status" =~ ^[0-9]{3}$ && "$status" != 000 ]] || status=000
 }
 
 # Prints the named top-level fields of the JSON in $work/body, one a line (names matched ignoring case; a missing
@@ -217,7 +222,24 @@ interrupted() {
 log "starting drill '$drill' on $base_url"
 body=''
 [[ -z "$duration" ]] || body="{\"DurationSeconds\":$duration}"
-request POST "/drills/$drill/runs" "$body"
+# Retried only while no run can have begun: curl reached no manager (6: no address, 7: refused), or the manager
+# refused before starting anything (429 a limit, 503 a dependency away). A timeout may have started one: not retried.
+start_deadline=$((SECONDS + start_retry_seconds))
+backoff=2
+while true; do
+  request POST "/drills/$drill/runs" "$body"
+  if [[ "$status" =~ ^(429|503)$ || ( "$status" == 000 && "$curl_exit" =~ ^(6|7)$ ) ]]; then
+    hinted=$(retry_after)
+    pause=$((backoff > hinted ? backoff : hinted))
+    if ((SECONDS + pause < start_deadline)); then
+      log "starting the drill: ${status/000/no answer}; retrying in $pause s"
+      pause_for "$pause"
+      backoff=$((backoff * 2 > MAX_BACKOFF_SECONDS ? MAX_BACKOFF_SECONDS : backoff * 2))
+      continue
+    fi
+  fi
+  break
+done
 if [[ "$status" != 201 ]]; then
   if [[ "$status" == 000 ]]; then
     printf 'nightly-drill: the manager did not answer: %s\n' "$(tr '\n' ' ' < "$work/curl-error")" >&2

@@ -25,6 +25,7 @@ public sealed partial class NightlyDrillScriptTests(AtlasAppFixture fixture) : I
     private static readonly string[] ScriptVariables =
     [
         "CHAOS_MANAGER_URL", "CHAOS_API_KEY", "DRILL", "DRILL_DURATION_SECONDS", "REPORT_DIR", "POLL_SECONDS", "TIMEOUT_SECONDS",
+        "START_RETRY_SECONDS",
         "GITHUB_STEP_SUMMARY",
     ];
 
@@ -160,6 +161,7 @@ public sealed partial class NightlyDrillScriptTests(AtlasAppFixture fixture) : I
     [InlineData("DRILL_DURATION_SECONDS", "0", "DRILL_DURATION_SECONDS")]
     [InlineData("DRILL_DURATION_SECONDS", "20; rm -rf /", "DRILL_DURATION_SECONDS")]
     [InlineData("POLL_SECONDS", "-1", "POLL_SECONDS")]
+    [InlineData("START_RETRY_SECONDS", "soon", "START_RETRY_SECONDS")]
     public async Task AMissingOrBadInputExitsTwoNamingItBeforeAnyRequest(string variable, string? value, string named)
     {
         // A listener that never accepts: a request from the script would be a connection waiting in its backlog.
@@ -178,6 +180,25 @@ public sealed partial class NightlyDrillScriptTests(AtlasAppFixture fixture) : I
         Assert.Contains(named, errors, StringComparison.Ordinal);
         Assert.False(listener.Pending(), "the script connected to the manager");
         Assert.DoesNotContain(AtlasAppFixture.OperatorKey, output + errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AManagerThatRefusesConnectionsIsRetriedUntilStartRetrySecondsThenExitsTwo()
+    {
+        // A port nothing listens on: each start is refused before anything reaches a manager, so it is safe to repeat.
+        int port;
+        using (var closed = new TcpListener(IPAddress.Loopback, 0))
+        {
+            closed.Start();
+            port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        }
+
+        var (exitCode, output, errors) = await RunScriptAsync(
+            new() { ["CHAOS_API_KEY"] = AtlasAppFixture.OperatorKey, ["START_RETRY_SECONDS"] = "8" }, ConfigErrorBound, $"http://127.0.0.1:{port}");
+
+        Assert.True(exitCode == 2, $"exit {exitCode}\n{output}\n{errors}");
+        Assert.True(RetryLine().Count(output) >= 2, $"fewer than two retries:\n{output}");
+        Assert.Contains("the manager did not answer", errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -307,6 +328,9 @@ public sealed partial class NightlyDrillScriptTests(AtlasAppFixture fixture) : I
 
     [GeneratedRegex(@"^[ \t]*(?:- )?run:(.*)\n", RegexOptions.Multiline)]
     private static partial Regex RunLine();
+
+    [GeneratedRegex("starting the drill: no answer; retrying in [0-9]+ s")]
+    private static partial Regex RetryLine();
 
     [GeneratedRegex(@"run (run-[0-9a-f]{32}): ")]
     private static partial Regex StartedRun();
