@@ -7,7 +7,7 @@ namespace AtlasBank.Chaos.Manager.Security;
 /// <summary>
 /// One key's limit under one policy, kept in Redis so every manager replica spends from the same budget: behind a
 /// round-robin address, per-process buckets would give each key its limit once per replica. The algorithm is GCRA
-/// (a token bucket of <c>burst</c> tokens refilled one per <c>interval</c>), its state one timestamp written with an
+/// (a token bucket of <c>burst</c> tokens refilled one per <c>interval</c>), its state one time (in ticks) written with an
 /// optimistic transaction (WATCH), so the manager's Redis user needs no scripting. Redis unreachable: the request
 /// passes (logged) and the endpoint itself answers for its missing Redis.
 /// </summary>
@@ -29,21 +29,23 @@ public sealed partial class SharedRateLimiter(
         try
         {
             var database = redis.GetDatabase();
-            var window = (long)(interval.TotalMilliseconds * burst);
+            // Ticks, not milliseconds: 100 000 a second is an interval of 10 µs.
+            var window = interval.Ticks * burst;
             for (var attempt = 0; attempt < Attempts; attempt++)
             {
-                var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+                var now = timeProvider.GetUtcNow().UtcTicks;
                 var stored = await database.StringGetAsync(key);
                 var arrival = stored.HasValue && long.TryParse(stored.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var known) ? Math.Max(known, now) : now;
-                var next = arrival + (long)interval.TotalMilliseconds;
+                var next = arrival + interval.Ticks;
                 if (next - now > window)
                 {
-                    return Lease.Refused(TimeSpan.FromMilliseconds(next - now - window));
+                    return Lease.Refused(TimeSpan.FromTicks(next - now - window));
                 }
 
                 var transaction = database.CreateTransaction();
                 transaction.AddCondition(stored.HasValue ? Condition.StringEqual(key, stored) : Condition.KeyNotExists(key));
-                _ = transaction.StringSetAsync(key, next.ToString(CultureInfo.InvariantCulture), TimeSpan.FromMilliseconds(next - now));
+                // Kept a second past the arrival time: Redis expires in whole milliseconds, and a stale time is harmless.
+                _ = transaction.StringSetAsync(key, next.ToString(CultureInfo.InvariantCulture), TimeSpan.FromTicks(next - now) + TimeSpan.FromSeconds(1));
                 if (await transaction.ExecuteAsync())
                 {
                     return Lease.Granted;
