@@ -38,10 +38,20 @@ public sealed partial class ScrapeTargetDiscovery(
                     continue;
                 }
 
-                await ScrapeTargetFile.WriteAsync(
-                    folder.TargetsFile(change.Resource.Name),
-                    replicas.Select(replica => new ScrapeTarget(replica.Key, replica.Value)),
-                    stoppingToken);
+                try
+                {
+                    await ScrapeTargetFile.WriteAsync(
+                        folder.TargetsFile(change.Resource.Name),
+                        replicas.Select(replica => new ScrapeTarget(replica.Key, replica.Value)),
+                        stoppingToken);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Prometheus is a watcher, not a dependency: a file it cannot get must never stop the app.
+                    LogTargetsNotWritten(change.Resource.Name, ex.Message);
+                    continue;
+                }
+
                 LogTargets(change.Resource.Name, replicas.Count);
             }
         }
@@ -65,4 +75,7 @@ public sealed partial class ScrapeTargetDiscovery(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Prometheus now scrapes {Replicas} replica(s) of {Job}.")]
     private partial void LogTargets(string job, int replicas);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Prometheus' targets for {Job} not written: {Reason}")]
+    private partial void LogTargetsNotWritten(string job, string reason);
 }

@@ -18,6 +18,8 @@ public static class ScrapeTargetFile
                 ["labels"] = new Dictionary<string, string> { ["replica"] = target.Replica },
             });
 
+        // A replica may start before Prometheus has prepared its folder.
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // Write beside, then rename: Prometheus never reads half a file.
         var temporary = path + ".tmp";
         await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(groups), cancellationToken);
