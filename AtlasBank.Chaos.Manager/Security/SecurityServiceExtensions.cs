@@ -32,12 +32,12 @@ public static class SecurityServiceExtensions
             options.AddPolicy(RateLimitOptions.InjectPolicy, http =>
             {
                 var (key, perSecond, _) = LimitsOf(http);
-                return SharedPartition(http, RateLimitOptions.InjectPolicy, key, TimeSpan.FromSeconds(1) / perSecond, perSecond);
+                return SharedPartition(http, RateLimitOptions.InjectPolicy, key, TimeSpan.FromSeconds(1), perSecond);
             });
             options.AddPolicy(RateLimitOptions.ChangePolicy, http =>
             {
                 var (key, _, perMinute) = LimitsOf(http);
-                return SharedPartition(http, RateLimitOptions.ChangePolicy, key, TimeSpan.FromMinutes(1) / perMinute, perMinute);
+                return SharedPartition(http, RateLimitOptions.ChangePolicy, key, TimeSpan.FromMinutes(1), perMinute);
             });
         });
         return services;
@@ -53,12 +53,12 @@ public static class SecurityServiceExtensions
     }
 
     /// <summary>One partition per key and limit: a key whose limit changes gets a new partition, not the old budget.</summary>
-    private static RateLimitPartition<string> SharedPartition(HttpContext http, string policy, string key, TimeSpan interval, int burst) =>
-        RateLimitPartition.Get($"{key}/{burst}", _ => new SharedRateLimiter(
+    private static RateLimitPartition<string> SharedPartition(HttpContext http, string policy, string key, TimeSpan window, int limit) =>
+        RateLimitPartition.Get($"{key}/{limit}", _ => new SharedRateLimiter(
             http.RequestServices.GetRequiredService<IConnectionMultiplexer>(),
             ChaosRedisKeys.RateLimit(policy, key),
-            interval,
-            burst,
+            window,
+            limit,
             http.RequestServices.GetRequiredService<TimeProvider>(),
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<SharedRateLimiter>()));
 

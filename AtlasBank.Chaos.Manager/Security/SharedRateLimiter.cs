@@ -1,22 +1,19 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using StackExchange.Redis;
 
 namespace AtlasBank.Chaos.Manager.Security;
 
 /// <summary>
-/// One key's limit under one policy, kept in Redis so every manager replica spends from the same budget: behind a
-/// round-robin address, per-process buckets would give each key its limit once per replica. The algorithm is GCRA
-/// (a token bucket of <c>burst</c> tokens refilled one per <c>interval</c>), its state one time (in ticks) written with an
-/// optimistic transaction (WATCH), so the manager's Redis user needs no scripting. Redis unreachable: the request
-/// passes (logged) and the endpoint itself answers for its missing Redis.
+/// One key's limit under one policy, counted in Redis so every manager replica spends from the same budget: behind a
+/// round-robin address, per-process buckets would give each key its limit once per replica. A sliding window: the
+/// current window's count plus the previous window's, weighted by how much of it still lies within the last
+/// <c>window</c>, may not pass <c>limit</c>. One MULTI (INCR, PEXPIRE, GET) per request, so concurrent requests of one
+/// key never contend, and the manager's Redis user needs no scripting; a refused request gives its count back. Redis
+/// unreachable: the request passes (logged) and the endpoint itself answers for its missing Redis.
 /// </summary>
 public sealed partial class SharedRateLimiter(
-    IConnectionMultiplexer redis, string key, TimeSpan interval, int burst, TimeProvider timeProvider, ILogger logger) : RateLimiter
+    IConnectionMultiplexer redis, string key, TimeSpan window, int limit, TimeProvider timeProvider, ILogger logger) : RateLimiter
 {
-    // Concurrent requests of one key race for the same timestamp; past this many lost races, answer 429 for a second.
-    private const int Attempts = 5;
-
     public override TimeSpan? IdleDuration => null;
 
     public override RateLimiterStatistics? GetStatistics() => null;
@@ -28,37 +25,49 @@ public sealed partial class SharedRateLimiter(
     {
         try
         {
-            var database = redis.GetDatabase();
-            // Ticks, not milliseconds: 100 000 a second is an interval of 10 µs.
-            var window = interval.Ticks * burst;
-            for (var attempt = 0; attempt < Attempts; attempt++)
-            {
-                var now = timeProvider.GetUtcNow().UtcTicks;
-                var stored = await database.StringGetAsync(key);
-                var arrival = stored.HasValue && long.TryParse(stored.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var known) ? Math.Max(known, now) : now;
-                var next = arrival + interval.Ticks;
-                if (next - now > window)
-                {
-                    return Lease.Refused(TimeSpan.FromTicks(next - now - window));
-                }
+            // Whole ticks throughout: a count is allowed or not exactly, on every replica alike.
+            var now = timeProvider.GetUtcNow().UtcTicks;
+            var index = now / window.Ticks;
+            var into = now - (index * window.Ticks);
+            var current = $"{key}:{index}";
 
-                var transaction = database.CreateTransaction();
-                transaction.AddCondition(stored.HasValue ? Condition.StringEqual(key, stored) : Condition.KeyNotExists(key));
-                // Kept a second past the arrival time: Redis expires in whole milliseconds, and a stale time is harmless.
-                _ = transaction.StringSetAsync(key, next.ToString(CultureInfo.InvariantCulture), TimeSpan.FromTicks(next - now) + TimeSpan.FromSeconds(1));
-                if (await transaction.ExecuteAsync())
-                {
-                    return Lease.Granted;
-                }
+            var database = redis.GetDatabase();
+            var transaction = database.CreateTransaction();
+            var counted = transaction.StringIncrementAsync(current);
+            _ = transaction.KeyExpireAsync(current, window * 2);
+            var previous = transaction.StringGetAsync($"{key}:{index - 1}");
+            await transaction.ExecuteAsync();
+
+            var mine = await counted;
+            var before = (long?)await previous ?? 0;
+            if ((before * (window.Ticks - into)) + (mine * window.Ticks) <= limit * window.Ticks)
+            {
+                return Lease.Granted;
             }
 
-            return Lease.Refused(TimeSpan.FromSeconds(1));
+            await database.StringDecrementAsync(current);
+            return Lease.Refused(RetryAfter(before, mine - 1, into));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogUnchecked(key, ex.Message);
             return Lease.Granted;
         }
+    }
+
+    /// <summary>
+    /// How long until one more request fits, given the previous window's count, the current one's (without the refused
+    /// request) and how far (in ticks) into the current window it is.
+    /// </summary>
+    public TimeSpan RetryAfter(long previous, long current, long into)
+    {
+        var rest = window.Ticks - into;
+        var wait = current + 1 <= limit
+            // Within this window, once enough of the previous one has slid out.
+            ? rest - ((limit - current - 1) * window.Ticks / previous)
+            // In the next window, once enough of this one has slid out.
+            : rest + window.Ticks - ((limit - 1) * window.Ticks / current);
+        return TimeSpan.FromTicks(Math.Max(1, wait));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit {Key} not checked (Redis unreachable): {Reason}")]

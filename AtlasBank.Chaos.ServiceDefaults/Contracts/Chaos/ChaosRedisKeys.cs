@@ -49,6 +49,6 @@ public static class ChaosRedisKeys
     /// <summary>Held by the one manager replica that runs a periodic job (see <see cref="RedisLeaderLease"/>).</summary>
     public static string Lease(string job) => $"{Prefix}lock:{job}";
 
-    /// <summary>A key's rate-limit state under one policy (GCRA's theoretical arrival time), shared by every manager replica.</summary>
+    /// <summary>A key's rate-limit counts under one policy (one counter per window: <c>{key}:{window index}</c>), shared by every manager replica.</summary>
     public static string RateLimit(string policy, string keyId) => $"{Prefix}ratelimit:{policy}:{keyId}";
 }
