@@ -8,7 +8,9 @@ namespace AtlasBank.Chaos.AppHost.Databases;
 /// What the failover controller (<see cref="DatabaseRoleNames.DrController"/>) may do on a ledger server, and only
 /// that: schema <c>dr</c>, owned by the superuser, holds SECURITY DEFINER functions for the steps that need more
 /// than the controller holds (role membership, ending sessions, slots and subscriptions — PostgreSQL 15 lets only a
-/// superuser create, alter or drop a subscription). Nobody but the controller may run them.
+/// superuser create, alter or drop a subscription), and for every change to the ledger's rows it makes (a rebuild from
+/// its staging copy, an empty account): it holds no INSERT, UPDATE, DELETE or TRUNCATE on them. Nobody but the
+/// controller may run them, except <c>dr.standby_confirmed</c>, the ledger's question before it acknowledges a transfer.
 /// </summary>
 internal static class DrControllerProvisioning
 {
@@ -17,6 +19,12 @@ internal static class DrControllerProvisioning
 
     /// <summary>How long the fence waits for the ledger's ended sessions to be gone, and a slot drop for its walsender.</summary>
     private const string SessionExitWait = "1 second";
+
+    /// <summary>
+    /// The SQLSTATE a <c>dr</c> function refuses with (the manager's <c>RegionRefusedException.SqlState</c>): its own
+    /// class, so no driver mistakes the refusal for a transient fault worth retrying.
+    /// </summary>
+    internal const string Refused = "DR001";
 
     private static readonly string App = Literal(DatabaseRoleNames.LedgerApp);
     private static readonly string Writer = Literal(DatabaseRoleNames.LedgerWriter);
@@ -143,6 +151,84 @@ internal static class DrControllerProvisioning
             LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
                 SELECT current_setting('synchronous_standby_names')
             $fn$;
+
+            -- Whether this server replicates from a writer (has the subscription, enabled or paused): only such a
+            -- region may be promoted; one without is a stale copy until a failback rebuilds it.
+            CREATE OR REPLACE FUNCTION dr.subscribed() RETURNS boolean
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+                SELECT EXISTS (SELECT 1 FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid
+                               WHERE s.subname = {Slot} AND d.datname = current_database())
+            $fn$;
+
+            -- The ledger's question before it acknowledges a transfer: in synchronous mode, has DR's subscription
+            -- flushed this position? (Asynchronous mode promises nothing more than the local commit.) A keyed replay
+            -- finds a commit whose wait for DR may have been cancelled: it must not acknowledge it before DR has it.
+            CREATE OR REPLACE FUNCTION dr.standby_confirmed(target pg_lsn) RETURNS boolean
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+                SELECT current_setting('synchronous_standby_names') = ''
+                    OR EXISTS (SELECT 1 FROM pg_stat_replication WHERE application_name = {Slot} AND flush_lsn >= target)
+            $fn$;
+
+            -- An account the other region holds and this one lacks, brought over before its transfers are reconciled
+            -- through the ledger. Only into the writing region, and only empty: its balance comes from its transfers.
+            CREATE OR REPLACE FUNCTION dr.restore_account(account_id uuid, account_name text, account_currency text,
+                                                          overdraft boolean, created timestamptz) RETURNS boolean
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+            BEGIN
+                IF NOT {IsWriter} THEN
+                    RAISE EXCEPTION 'this region does not take writes: accounts are restored into the writer only'
+                        USING ERRCODE = '{Refused}';
+                END IF;
+                INSERT INTO public.accounts (id, name, currency, allow_overdraft, balance, created_at)
+                    VALUES (account_id, account_name, account_currency, overdraft, 0, created)
+                    ON CONFLICT (id) DO NOTHING;
+                RETURN FOUND;
+            END
+            $fn$;
+
+            -- The rebuild: the controller has copied the writer's ledger into dr_staging (it may write there and nowhere
+            -- else); this replaces the ledger with it, on a fenced region only, and only if the copy keeps every account
+            -- and every transfer (by id or Idempotency-Key) this region holds and every balance is the sum of its
+            -- entries. So the controller can neither erase a transfer nor make a balance out of nothing.
+            CREATE OR REPLACE FUNCTION dr.rebuild_from_staging() RETURNS bigint
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+            DECLARE
+                lost_accounts bigint;
+                lost_transfers bigint;
+                unbalanced bigint;
+            BEGIN
+                IF {IsWriter} THEN
+                    RAISE EXCEPTION 'this region takes writes: fence it before it is rebuilt'
+                        USING ERRCODE = '{Refused}';
+                END IF;
+                SELECT count(*) INTO lost_accounts FROM public.accounts a
+                    WHERE NOT EXISTS (SELECT 1 FROM dr_staging.accounts s WHERE s.id = a.id);
+                SELECT count(*) INTO lost_transfers FROM public.transfers t
+                    WHERE NOT EXISTS (SELECT 1 FROM dr_staging.transfers s WHERE s.id = t.id)
+                      AND (t.idempotency_key IS NULL
+                           OR NOT EXISTS (SELECT 1 FROM dr_staging.transfers s WHERE s.idempotency_key = t.idempotency_key));
+                IF lost_accounts > 0 OR lost_transfers > 0 THEN
+                    RAISE EXCEPTION 'the copy lacks % account(s) and % transfer(s) this region holds: rebuilding would destroy them',
+                        lost_accounts, lost_transfers USING ERRCODE = '{Refused}';
+                END IF;
+                SELECT count(*) INTO unbalanced FROM dr_staging.accounts a
+                    WHERE a.balance <> coalesce((SELECT sum(e.amount) FROM dr_staging.entries e WHERE e.account_id = a.id), 0);
+                SELECT unbalanced + count(*) INTO unbalanced FROM (
+                    SELECT t.id FROM dr_staging.transfers t LEFT JOIN dr_staging.entries e ON e.transfer_id = t.id
+                    GROUP BY t.id HAVING count(e.id) <> 2 OR coalesce(sum(e.amount), 1) <> 0) AS broken;
+                IF unbalanced > 0 THEN
+                    RAISE EXCEPTION 'the copy is not a balanced ledger (% account(s) or transfer(s) do not add up): refused', unbalanced
+                        USING ERRCODE = '{Refused}';
+                END IF;
+                SET LOCAL synchronous_commit = local;
+                TRUNCATE public.entries, public.transfers, public.accounts;
+                INSERT INTO public.accounts SELECT * FROM dr_staging.accounts;
+                INSERT INTO public.transfers SELECT * FROM dr_staging.transfers;
+                INSERT INTO public.entries SELECT * FROM dr_staging.entries;
+                TRUNCATE dr_staging.entries, dr_staging.transfers, dr_staging.accounts;
+                RETURN (SELECT count(*) FROM public.transfers);
+            END
+            $fn$;
             """;
 
         if (subscriptionConnectionInfo is not null)
@@ -163,12 +249,49 @@ internal static class DrControllerProvisioning
         }
 
         await using var transaction = await admin.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(admin, Staging(controller), cancellationToken, transaction);
         await ExecuteAsync(admin, functions, cancellationToken, transaction);
         await ExecuteAsync(admin, $"""
             REVOKE ALL ON ALL FUNCTIONS IN SCHEMA dr FROM PUBLIC;
             GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA dr TO {controller};
+            REVOKE EXECUTE ON FUNCTION dr.standby_confirmed(pg_lsn) FROM {controller};
+            GRANT USAGE ON SCHEMA dr TO {app};
+            GRANT EXECUTE ON FUNCTION dr.standby_confirmed(pg_lsn) TO {app};
             """, cancellationToken, transaction);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Whether this database was provisioned before (schema <c>dr</c> exists): a server restarting, not a new one.</summary>
+    public static async Task<bool> ExistsAsync(NpgsqlConnection admin, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT to_regnamespace('dr') IS NOT NULL", admin);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Schema <c>dr_staging</c>: the only tables the controller writes, a copy of the ledger's three (unlogged: a
+    /// scratch copy, never replicated) that <c>dr.rebuild_from_staging()</c> checks and moves into the ledger.
+    /// </summary>
+    private static string Staging(string controller)
+    {
+        var statements = new List<string>
+        {
+            "CREATE SCHEMA IF NOT EXISTS dr_staging AUTHORIZATION CURRENT_USER",
+            "REVOKE ALL ON SCHEMA dr_staging FROM PUBLIC",
+            $"GRANT USAGE ON SCHEMA dr_staging TO {controller}",
+        };
+        foreach (var table in LedgerSchema.ReplicatedTables)
+        {
+            statements.Add($"CREATE UNLOGGED TABLE IF NOT EXISTS dr_staging.{table} (LIKE public.{table})");
+            statements.Add($"GRANT SELECT, INSERT, TRUNCATE ON dr_staging.{table} TO {controller}");
+        }
+
+        statements.Add("CREATE INDEX IF NOT EXISTS staging_accounts_id_idx ON dr_staging.accounts (id)");
+        statements.Add("CREATE INDEX IF NOT EXISTS staging_transfers_id_idx ON dr_staging.transfers (id)");
+        statements.Add("CREATE INDEX IF NOT EXISTS staging_transfers_key_idx ON dr_staging.transfers (idempotency_key)");
+        statements.Add("CREATE INDEX IF NOT EXISTS staging_entries_account_idx ON dr_staging.entries (account_id)");
+        statements.Add("CREATE INDEX IF NOT EXISTS staging_entries_transfer_idx ON dr_staging.entries (transfer_id)");
+        return string.Join(";\n", statements) + ";";
     }
 
     /// <summary>

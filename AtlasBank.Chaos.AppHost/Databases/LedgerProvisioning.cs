@@ -49,8 +49,16 @@ internal static partial class LedgerProvisioning
             await PostgresRoles.ExecuteAsync(admin, $"CREATE PUBLICATION {LedgerReplication.PublicationName} FOR TABLE {Tables}", cancellationToken);
         }
 
+        var firstTime = !await DrControllerProvisioning.ExistsAsync(admin, cancellationToken);
         await DrControllerProvisioning.ProvisionAsync(admin, subscriptionConnectionInfo: null, cancellationToken);
         await DrControllerProvisioning.AllowSynchronousModeSwitchAsync(admin, cancellationToken);
+        if (!firstTime)
+        {
+            // A server that restarted: which region writes, and the mode, are the DR controller's now. Granting writes
+            // here would make region A a second writer while region B writes after a failover.
+            return;
+        }
+
         // The home state: region A writes.
         await PostgresRoles.ExecuteAsync(admin, "SELECT dr.grant_writes()", cancellationToken);
         // Last: once commits wait for DR, nothing here may commit before DR has subscribed.
@@ -70,21 +78,26 @@ internal static partial class LedgerProvisioning
 
         var connectionInfo = SubscriptionConnectionInfo.Format(
             publisher.Host, publisher.Port, publisher.Database, DatabaseRoleNames.LedgerReplicator, LedgerReplication.SubscriptionName);
+        var firstTime = !await DrControllerProvisioning.ExistsAsync(admin, cancellationToken);
         await DrControllerProvisioning.ProvisionAsync(admin, connectionInfo, cancellationToken);
-        // The home state: region B does not write; its ledger's login reads what replication brings.
-        await PostgresRoles.ExecuteAsync(admin, "SELECT dr.fence_writes()", cancellationToken);
+        if (firstTime)
+        {
+            // The home state: region B does not write; its ledger's login reads what replication brings. On a restart
+            // the grant is the DR controller's: region B may be the writer after a failover.
+            await PostgresRoles.ExecuteAsync(admin, "SELECT dr.fence_writes()", cancellationToken);
+        }
 
         // The publication and the replication role exist once the primary's logins are Running.
         await context.Services.GetRequiredService<ResourceNotificationService>()
             .WaitForResourceAsync(publisher.ProvisionedRole, KnownResourceStates.Running, cancellationToken);
-        await EnsureSubscriptionAsync(context, admin, publisher, connectionInfo);
+        await EnsureSubscriptionAsync(context, admin, publisher, connectionInfo, createIfMissing: firstTime);
     }
 
     /// <summary>
     /// The roles and grants both servers share. The ledger's login reads; what LedgerStore writes (it inserts
     /// accounts, transfers and entries and changes only a balance; SELECT … FOR UPDATE needs UPDATE on some column
     /// too) belongs to the writer role, which the ledger holds only in the writing region. The auditor reads, in
-    /// read-only transactions. The controller reads and rebuilds the tables and runs <c>dr.*</c>.
+    /// read-only transactions. The controller only reads them: it changes them through <c>dr.*</c> alone (a rebuild, an empty account), so it can neither mint nor erase money.
     /// </summary>
     private static async Task EnsureLedgerRolesAsync(
         NpgsqlConnection admin, string database, ParameterResource appPassword, ParameterResource auditorPassword, ParameterResource controllerPassword,
@@ -110,7 +123,8 @@ internal static partial class LedgerProvisioning
             GRANT SELECT ON {Tables} TO {app}, {auditor};
             GRANT INSERT ON {Tables} TO {writer};
             GRANT UPDATE (balance) ON accounts TO {writer};
-            GRANT SELECT, INSERT, TRUNCATE ON {Tables} TO {controller};
+            REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {Tables} FROM {controller};
+            GRANT SELECT ON {Tables} TO {controller};
             ALTER ROLE {auditor} SET default_transaction_read_only = on;
             """, cancellationToken);
     }
@@ -126,7 +140,13 @@ internal static partial class LedgerProvisioning
         }
     }
 
-    private static async Task EnsureSubscriptionAsync(PostgresProvisioningContext context, NpgsqlConnection admin, Publisher publisher, string connectionInfo)
+    /// <remarks>
+    /// <paramref name="createIfMissing"/> only the first time: on a restart a missing subscription means a failover
+    /// detached it (region B writes, or a failback will rebuild): subscribing again would replicate region A's stale
+    /// copy into the writer.
+    /// </remarks>
+    private static async Task EnsureSubscriptionAsync(
+        PostgresProvisioningContext context, NpgsqlConnection admin, Publisher publisher, string connectionInfo, bool createIfMissing)
     {
         var cancellationToken = context.CancellationToken;
         var logger = context.Services.GetRequiredService<ResourceLoggerService>().GetLogger(context.Server);
@@ -147,6 +167,11 @@ internal static partial class LedgerProvisioning
                     await PostgresRoles.ExecuteAsync(admin, $"ALTER SUBSCRIPTION {LedgerReplication.SubscriptionName} SET ({FlushedApply})", cancellationToken);
                     return;
             }
+        }
+
+        if (!createIfMissing)
+        {
+            return;
         }
 
         await DropAbandonedSlotAsync(publisher, logger, cancellationToken);
