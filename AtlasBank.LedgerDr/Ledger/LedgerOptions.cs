@@ -21,5 +21,12 @@ public sealed class LedgerOptions
     [AllowedValues(DrRegions.A, DrRegions.B, ErrorMessage = "Ledger:Region must be region-a or region-b.")]
     public string? Region { get; set; }
 
+    /// <summary>
+    /// In synchronous mode, how long a transfer's answer waits for DR to confirm its commit before the ledger answers
+    /// 503 instead (a keyed retry then acknowledges it once DR has it).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan StandbyConfirmTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     public bool IsDr => Role == LedgerRole.Dr;
 }

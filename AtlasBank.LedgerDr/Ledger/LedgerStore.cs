@@ -12,6 +12,7 @@ public sealed class LedgerStore(NpgsqlDataSource dataSource, TimeProvider timePr
     private const string AccountColumns = "id, name, currency, allow_overdraft, balance, created_at";
     private const string TransferColumns = "id, from_account_id, to_account_id, amount, currency, reference, idempotency_key, created_at";
     private const string EntryColumns = "id, transfer_id, account_id, amount, balance_after, created_at";
+    private static readonly TimeSpan StandbyPollInterval = TimeSpan.FromMilliseconds(20);
 
     public async Task<Account> CreateAccountAsync(string name, string currency, bool allowOverdraft, CancellationToken cancellationToken)
     {
@@ -162,6 +163,43 @@ public sealed class LedgerStore(NpgsqlDataSource dataSource, TimeProvider timePr
 
         return new TransferOutcome.Posted(new Transfer(
             transferId, from.Id, to.Id, request.Amount, from.Currency, request.Reference, request.IdempotencyKey, now, entries));
+    }
+
+    /// <summary>
+    /// Whether DR has flushed every commit made here so far, waiting up to <paramref name="bound"/>: always true in
+    /// asynchronous mode (<c>dr.standby_confirmed</c> decides). A transfer is acknowledged only after this: in
+    /// synchronous mode a commit whose wait for DR was cancelled (its caller gone) stays committed here, and its keyed
+    /// replay must not acknowledge it before DR holds it.
+    /// </summary>
+    public async Task<bool> StandbyConfirmedAsync(TimeSpan bound, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        string target;
+        await using (var first = new NpgsqlCommand("SELECT pg_current_wal_lsn()::text, dr.standby_confirmed(pg_current_wal_lsn())", connection))
+        await using (var reader = await first.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            if (reader.GetBoolean(1))
+            {
+                return true;
+            }
+
+            target = reader.GetString(0);
+        }
+
+        var deadline = timeProvider.GetUtcNow() + bound;
+        await using var poll = new NpgsqlCommand("SELECT dr.standby_confirmed($1::pg_lsn)", connection);
+        poll.Parameters.Add(new() { Value = target });
+        while (timeProvider.GetUtcNow() < deadline)
+        {
+            await Task.Delay(StandbyPollInterval, timeProvider, cancellationToken);
+            if (await poll.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public async Task<LedgerChecksum> GetChecksumAsync(CancellationToken cancellationToken)

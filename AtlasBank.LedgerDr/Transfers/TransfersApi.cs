@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace AtlasBank.LedgerDr.Transfers;
 
@@ -33,6 +34,7 @@ public static class TransfersApi
         TransferRequest request,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         LedgerStore store,
+        IOptions<LedgerOptions> options,
         HttpResponse response,
         CancellationToken cancellationToken)
     {
@@ -43,7 +45,21 @@ public static class TransfersApi
         }
 
         var command = new TransferCommand(request.FromAccountId!.Value, request.ToAccountId!.Value, request.Amount!.Value, request.Reference, idempotencyKey);
-        switch (await store.TransferAsync(command, cancellationToken))
+        var outcome = await store.TransferAsync(command, cancellationToken);
+        if (outcome is TransferOutcome.Posted or TransferOutcome.Replayed
+            && !await store.StandbyConfirmedAsync(options.Value.StandbyConfirmTimeout, cancellationToken))
+        {
+            // Committed here, not yet on DR: acknowledging it would promise what a failover could lose.
+            response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Not acknowledged: DR has not confirmed the transfer yet.",
+                Detail = "The ledger replicates synchronously and DR has not confirmed this transfer's commit. Retry with the same Idempotency-Key: it is acknowledged once DR holds it, and posted at most once.",
+            });
+        }
+
+        switch (outcome)
         {
             case TransferOutcome.Posted posted:
                 return TypedResults.Created($"/transfers/{posted.Transfer.Id}", posted.Transfer);
