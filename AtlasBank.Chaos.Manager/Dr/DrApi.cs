@@ -23,7 +23,7 @@ public static class DrApi
         view.MapGet("/state", GetState)
             .WithName("GetDrState")
             .WithSummary("Which region takes writes, the replication mode, a failover in progress, and the last failover's RPO and RTO.")
-            .WithDescription("Returns the routing every service follows (ActiveRegion, Epoch, Switching), the writer's replication mode (async, sync or unknown), the failover or failback holding the lock (InProgress), the last failover's fields at the top level (FailoverId, FromRegion, ToRegion, StartedAt, CompletedAt, Fenced, RpoTransactions, RpoAmount, RpoTransferIds, LagBytesAtFault, RtoPromotionSeconds) and the last failover and failback in full. Any role may read it.");
+            .WithDescription("Returns the routing every service follows (ActiveRegion, Epoch, Switching), the writer's replication mode (async, sync or unknown), whether the other region replicates from the writer (DrReplicating, and DrReplicationIssue saying why not), the failover or failback holding the lock (InProgress), the last failover's fields at the top level (FailoverId, FromRegion, ToRegion, StartedAt, CompletedAt, Fenced, RpoTransactions, RpoAmount, RpoTransferIds, LagBytesAtFault, RtoPromotionSeconds) and the last failover and failback in full. Any role may read it.");
         view.MapGet("/failovers", List)
             .WithName("ListFailovers")
             .WithSummary("The newest failovers and failbacks (limit, 1 to 100, default 20).")
@@ -37,7 +37,7 @@ public static class DrApi
         dr.MapEmergencyStopGroup().MapPost("/failover", Failover)
             .WithName("Failover")
             .WithSummary("Promote the other region: fence the writer, capture what DR lacks, stop DR's subscription, grant it writes, switch the routing.")
-            .WithDescription("Answers 200 with the failover: FailoverId, FromRegion, ToRegion, StartedAt, CompletedAt, Fenced (and how), RpoTransactions, RpoAmount, RpoTransferIds and the stranded transfers, LagBytesAtFault, the mode. Works with the writer's database healthy (a planned switchover, which waits for DR to catch up), stopped or hung. 409 while another failover or failback runs; 503 with Retry-After when it could not be done safely (the writer is the writer again). The optional body gives a Reason. Needs an operator or admin key; never rate limited; audited without waiting on the audit database.")
+            .WithDescription("Answers 200 with the failover: FailoverId, FromRegion, ToRegion, StartedAt, CompletedAt, Fenced (and how), RpoTransactions, RpoAmount, RpoTransferIds and the stranded transfers, LagBytesAtFault, the mode. Works with the writer's database healthy (a planned switchover, which waits for DR to catch up), stopped or hung. Only a region that replicates from the writer is promoted: 409 for a stale copy (use /dr/failback). 409 with the measured loss when the replica lacks acknowledged transfers, lags more than Dr:MaxPromotionLagBytes, or its loss cannot be measured (the writer's database does not answer, async mode), unless the body says \"AcceptDataLoss\": true. 409 while another failover or failback runs; 503 with Retry-After when it could not be done safely (the writer is the writer again). The optional body gives a Reason. Needs an operator or admin key; never rate limited; audited without waiting on the audit database.")
             .Accepts<FailoverRequest>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -45,7 +45,7 @@ public static class DrApi
         administer.MapPost("/failback", Failback)
             .WithName("Failback")
             .WithSummary("Bring the writer home: reconcile stranded transfers, rebuild region A from region B, verify checksums, resubscribe DR, switch back.")
-            .WithDescription("Answers 200 with the failback: the reconciliation of the last failover's stranded transfers, ChecksumsEqual and the checksum. 409 when region A is the writer already or another failover runs; 503 with Retry-After when region A's database does not answer or a step failed (region B stays the writer). Needs an admin key.")
+            .WithDescription("Answers 200 with the failback: the reconciliation of everything region A holds that the writer lacks (accounts by id, transfers by id and Idempotency-Key, each posted through the ledger under its key), ChecksumsEqual and the checksum. 409 listing them (unreconciled) when any cannot be posted — region A is then not rebuilt and the writer stays; 409 when region A is the writer already or another failover runs; 503 with Retry-After when region A's database does not answer or a step failed (region B stays the writer). Needs an admin key.")
             .Accepts<FailoverRequest>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict);
         administer.MapPost("/reconcile", Reconcile)
@@ -57,16 +57,18 @@ public static class DrApi
         return dr;
     }
 
-    public static async Task<Ok<DrState>> GetState(DrStateStore store, ReplicationModeReader modes, CancellationToken cancellationToken)
+    public static async Task<Ok<DrState>> GetState(
+        DrStateStore store, ReplicationModeReader modes, DrReplicationReader replication, CancellationToken cancellationToken)
     {
         var routing = await store.ReadRoutingAsync();
+        var (replicating, issue) = await replication.ReadAsync(routing, cancellationToken);
         var failover = (await store.ListAsync(1, FailoverKinds.Failover)) is [var lastFailover, ..] ? lastFailover : null;
         var failback = (await store.ListAsync(1, FailoverKinds.Failback)) is [var lastFailback, ..] ? lastFailback : null;
         return TypedResults.Ok(new DrState(
             routing.ActiveRegion, routing.Epoch, routing.Switching, routing.ChangedAt, await modes.ReadAsync(routing.ActiveRegion, cancellationToken),
             await store.LockHolderAsync(), failover?.FailoverId, failover?.FromRegion, failover?.ToRegion, failover?.StartedAt, failover?.CompletedAt,
             failover?.Fenced, failover?.RpoTransactions, failover?.RpoAmount, failover?.RpoTransferIds, failover?.LagBytesAtFault,
-            failover?.RtoPromotionSeconds, failover, failback));
+            failover?.RtoPromotionSeconds, replicating, issue, failover, failback));
     }
 
     public static async Task<Results<Ok<FailoverRecord[]>, ValidationProblem>> List(DrStateStore store, int limit = DefaultLimit)
@@ -135,7 +137,7 @@ public static class DrApi
 
         try
         {
-            return TypedResults.Ok(await run(CommandOf(user, body.Value!.Reason)));
+            return TypedResults.Ok(await run(CommandOf(user, body.Value!.Reason) with { AcceptDataLoss = body.Value.AcceptDataLoss }));
         }
         catch (DrConflictException conflict)
         {
@@ -159,7 +161,13 @@ public static class DrApi
         Status = StatusCodes.Status409Conflict,
         Title = "The DR state does not allow it now.",
         Detail = conflict.Message,
-        Extensions = { ["runningFailoverId"] = conflict.RunningFailoverId },
+        Extensions =
+        {
+            ["runningFailoverId"] = conflict.RunningFailoverId,
+            ["failoverId"] = conflict.Record?.FailoverId,
+            ["unreconciled"] = conflict.Record?.Unreconciled,
+            ["failover"] = conflict.Record,
+        },
     };
 
     private static FailoverCommand CommandOf(ClaimsPrincipal user, string? reason) =>

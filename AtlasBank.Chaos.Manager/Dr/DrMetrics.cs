@@ -18,7 +18,7 @@ public sealed class DrMetrics
     {
         var meter = meterFactory.Create(TelemetryNames.ChaosMeter);
         _failovers = meter.CreateCounter<long>("dr_failover_total",
-            description: "Failovers and failbacks run by this replica, by kind, from and to region, and outcome (completed, failed).");
+            description: "Failovers and failbacks run by this replica, by kind, from and to region, and outcome (completed, failed, refused).");
         meter.CreateObservableGauge("dr_rto_seconds", ObserveRto,
             description: "The last failover's recovery time from the fault's start, by phase: detection, promotion, first_write, throughput (back to 90 %).");
         meter.CreateObservableGauge("dr_rpo_transactions", ObserveRpo,
@@ -29,7 +29,7 @@ public sealed class DrMetrics
             .Concat(DrRegions.All.Where(from => from != DrRegions.Home).Select(from => (Kind: FailoverKinds.Failback, From: from, To: DrRegions.Home)));
         foreach (var (kind, from, to) in moves)
         {
-            foreach (var outcome in new[] { FailoverStates.Completed, FailoverStates.Failed })
+            foreach (var outcome in new[] { FailoverStates.Completed, FailoverStates.Failed, FailoverStates.Refused })
             {
                 _failovers.Add(0, new("kind", kind), new("from", from), new("to", to), new("outcome", outcome));
             }

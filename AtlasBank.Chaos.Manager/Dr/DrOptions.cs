@@ -39,6 +39,13 @@ public sealed class DrOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan FenceKeeperInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A replica whose confirmed position is further than this behind the fenced writer is promoted only with
+    /// <c>"AcceptDataLoss": true</c> (as is one that lacks an acknowledged transfer, or whose loss cannot be measured).
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MaxPromotionLagBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>How long a failback waits for region B's subscription to stream again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ResubscribeTimeout { get; set; } = TimeSpan.FromSeconds(20);

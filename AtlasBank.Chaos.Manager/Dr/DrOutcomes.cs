@@ -49,7 +49,12 @@ public sealed partial class DrOutcomes(
         await store.SaveAsync(record, isNew: false);
         metrics.Ended(record);
         await audit.RecordAsync(new AuditRecord(command.KeyId, command.Role, operation, LedgerReplication.SubscriptionName, null, null,
-            record.State == FailoverStates.Completed ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
+            record.State switch
+            {
+                FailoverStates.Completed => StatusCodes.Status200OK,
+                FailoverStates.Refused => StatusCodes.Status409Conflict,
+                _ => StatusCodes.Status503ServiceUnavailable,
+            },
             $"{record.FailoverId}: {record.FromRegion} to {record.ToRegion} {record.State}; {detail}{(record.Error is null ? string.Empty : "; " + record.Error)}"));
     }
 

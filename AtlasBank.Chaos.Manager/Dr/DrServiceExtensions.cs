@@ -18,6 +18,7 @@ public static class DrServiceExtensions
         builder.Services.AddSingleton<RegionFence>();
         builder.Services.AddSingleton<RegionFaultDetector>();
         builder.Services.AddSingleton<ReplicationModeReader>();
+        builder.Services.AddSingleton<DrReplicationReader>();
         builder.Services.AddSingleton<StrandedReconciler>();
         builder.Services.AddSingleton<StrandedReconciliation>();
         builder.Services.AddSingleton<DrOutcomes>();

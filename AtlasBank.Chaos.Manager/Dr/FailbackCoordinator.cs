@@ -5,10 +5,14 @@ using Microsoft.Extensions.Options;
 namespace AtlasBank.Chaos.Manager.Dr;
 
 /// <summary>
-/// Brings the write role home after a failover, so the environment ends as it began: region A stays fenced, the
-/// stranded transfers are re-applied to region B, writes stop, region A is rebuilt from region B in one snapshot,
-/// both checksums must be equal, region B subscribes to region A again from a slot made before A takes a write, and
-/// the routing points home. Anything failing before the switch leaves region B the writer.
+/// Brings the write role home after a failover, so the environment ends as it began, and never destroys data on the
+/// way: region A is fenced; everything it holds that the writer lacks (accounts by id, transfers by id and key, over
+/// the whole ledger, whatever the failover captured) is given to the writer first, each transfer through the ledger
+/// under its own Idempotency-Key. Only when A holds nothing the writer lacks do writes stop, A is rebuilt from the
+/// writer in one snapshot (by a database function that refuses a copy lacking anything A holds), both checksums must
+/// be equal, the writer subscribes to A again from a slot made before A takes a write, and the routing points home.
+/// What cannot be reconciled stops it with 409 and truncates nothing; anything failing before the switch leaves the
+/// writer as it was.
 /// </summary>
 public sealed partial class FailbackCoordinator(
     DrStateStore store,
@@ -58,7 +62,30 @@ public sealed partial class FailbackCoordinator(
         await store.SaveAsync(record, isNew: true);
         LogFailbackStarted(id, from, home);
         var reconciled = await reconciliation.ReconcileLastAsync(command);
-        record = record with { Reconciliation = reconciled?.Reconciliation ?? [] };
+        try
+        {
+            record = await BringSurplusOverAsync(record with { Reconciliation = reconciled?.Reconciliation ?? [] }, command, cancellationToken);
+        }
+        catch (DrUnavailableException ex)
+        {
+            // Nothing was switched: the writer writes on, home stays fenced.
+            await EndAsync((ex.Record ?? record) with { State = FailoverStates.Failed, Error = ex.Message, CompletedAt = timeProvider.GetUtcNow() }, command);
+            throw new DrUnavailableException($"The failback to {home} did not happen: {ex.Message} {from} is still the writer.", ex.Record ?? record, ex);
+        }
+
+        if (record.Unreconciled.Count > 0)
+        {
+            record = record with
+            {
+                State = FailoverStates.Refused,
+                CompletedAt = timeProvider.GetUtcNow(),
+                Error = $"{home} holds {record.Unreconciled.Count} transfer(s) {from} could not be given; {home} was not rebuilt and {from} stays the writer.",
+            };
+            await EndAsync(record, command);
+            throw new DrConflictException(
+                $"{record.Error} Resolve each (e.g. fund the account on {from}), then fail back again: {string.Join("; ", record.Unreconciled.Select(Describe))}",
+                record: record);
+        }
 
         var epoch = routing.Epoch + 1;
         await store.WriteRoutingAsync(new DrRoutingState(from, epoch, true, timeProvider.GetUtcNow(), id));
@@ -101,7 +128,7 @@ public sealed partial class FailbackCoordinator(
             record = record with { State = FailoverStates.Completed, Mode = wasSync ? ReplicationModes.Sync : ReplicationModes.Async };
             LogFailbackCompleted(id, home, record.Checksum);
         }
-        catch (Exception ex) when (!switched && ex is RegionDatabaseUnavailableException or DrUnavailableException)
+        catch (Exception ex) when (!switched && ex is RegionDatabaseUnavailableException or DrUnavailableException or RegionRefusedException)
         {
             record = record with { State = FailoverStates.Failed, Error = ex.Message, CompletedAt = timeProvider.GetUtcNow() };
             await outcomes.RestoreWriterAsync(from, epoch + 1, id, detachWriterSubscription: true);
@@ -118,6 +145,67 @@ public sealed partial class FailbackCoordinator(
         return record;
     }
 
+    /// <summary>
+    /// Gives the writer everything home holds that it lacks: accounts (created empty), then transfers, oldest first,
+    /// through the ledger under their keys. Then looks again: what is still missing is <see cref="FailoverRecord.Unreconciled"/>.
+    /// </summary>
+    private async Task<FailoverRecord> BringSurplusOverAsync(FailoverRecord record, FailoverCommand command, CancellationToken cancellationToken)
+    {
+        var (home, writer) = (databases[record.ToRegion], databases[record.FromRegion]);
+        OldWriterSurplus surplus;
+        try
+        {
+            surplus = await OldWriterSurplus.FindAsync(home, writer, cancellationToken);
+            foreach (var account in surplus.Accounts)
+            {
+                await reconciliation.RestoreAccountAsync(record.FailoverId, writer, account, command);
+            }
+        }
+        catch (Exception ex) when (ex is RegionDatabaseUnavailableException or RegionRefusedException)
+        {
+            throw new DrUnavailableException($"what {record.ToRegion} holds and {record.FromRegion} lacks could not be read or restored, so nothing was rebuilt: {ex.Message}", record, ex);
+        }
+
+        var results = record.Reconciliation.ToList();
+        foreach (var transfer in surplus.Transfers)
+        {
+            results.Add(await reconciliation.ApplyAsync(record.FailoverId, record.FromRegion, transfer, command));
+        }
+
+        record = record with { Reconciliation = results, RestoredAccountIds = [.. surplus.Accounts.Select(account => account.Id)] };
+        if (surplus.IsEmpty)
+        {
+            return record;
+        }
+
+        OldWriterSurplus left;
+        try
+        {
+            left = await OldWriterSurplus.FindAsync(home, writer, cancellationToken);
+        }
+        catch (RegionDatabaseUnavailableException ex)
+        {
+            throw new DrUnavailableException($"whether {record.FromRegion} now holds everything {record.ToRegion} does could not be read, so nothing was rebuilt: {ex.Message}", record, ex);
+        }
+
+        var latest = results.GroupBy(result => result.TransferId).ToDictionary(group => group.Key, group => group.Last());
+        return record with
+        {
+            Unreconciled =
+            [
+                .. left.Transfers.Select(transfer => latest.TryGetValue(transfer.Id, out var result)
+                    ? result
+                    : new ReconciledTransfer(transfer.Id, transfer.IdempotencyKey, transfer.Amount, ReconcileOutcomes.ManualReview, null,
+                        "It is still missing from the writer.", timeProvider.GetUtcNow())),
+                .. left.Accounts.Select(account => new ReconciledTransfer(account.Id, null, 0m, ReconcileOutcomes.ManualReview, null,
+                    $"Account {account.Id} is still missing from the writer.", timeProvider.GetUtcNow())),
+            ],
+        };
+    }
+
+    private static string Describe(ReconciledTransfer result) =>
+        $"{result.TransferId} ({result.Amount}, key {result.IdempotencyKey}): {result.Outcome}{(result.Reason is { } reason ? $", {reason}" : string.Empty)}";
+
     private async Task WaitForStreamingAsync(LedgerRegionDatabase subscriber, CancellationToken cancellationToken)
     {
         var deadline = timeProvider.GetUtcNow() + options.Value.ResubscribeTimeout;
@@ -133,7 +221,7 @@ public sealed partial class FailbackCoordinator(
     }
 
     private Task EndAsync(FailoverRecord record, FailoverCommand command) => outcomes.EndAsync(record, command, "DrFailbackEnded",
-        $"checksums equal {record.ChecksumsEqual}; reconciled {record.Reconciliation.Count}");
+        $"checksums equal {record.ChecksumsEqual}; reconciled {record.Reconciliation.Count}; unreconciled {record.Unreconciled.Count}");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DR_FAILBACK_STARTED {FailoverId}: from {From} to {Home}.")]
     private partial void LogFailbackStarted(string failoverId, string from, string home);

@@ -9,8 +9,10 @@ namespace AtlasBank.Chaos.Manager.Dr;
 /// Moves the write role from the active region to the other, in this order: writes stop everywhere (routing
 /// switching), the old writer is fenced, its last position and the transfers the new one lacks are captured, the new
 /// one's subscription is stopped, it is granted writes, and the routing points at it. Works whether the old writer's
-/// database is healthy (a planned switchover, which waits for the new one to catch up), down or hung. One at a time
-/// (a Redis lock). Never cancelled half-way by its caller: every step is bounded instead.
+/// database is healthy (a planned switchover, which waits for the new one to catch up), down or hung. Only a region
+/// that replicates from the writer is promoted, and one that would lose acknowledged transfers (or whose loss cannot be
+/// measured) only with the caller's consent. One at a time (a Redis lock). Never cancelled half-way by its caller:
+/// every step is bounded instead.
 /// </summary>
 public sealed partial class FailoverCoordinator(
     DrStateStore store,
@@ -29,6 +31,7 @@ public sealed partial class FailoverCoordinator(
         await using var held = await DrLock.TakeAsync(store, id, options.Value.LockTtl);
         var routing = await store.ReadRoutingAsync();
         var (from, to) = (routing.ActiveRegion, DrRegions.Other(routing.ActiveRegion));
+        await RequireReplicaAsync(from, to, cancellationToken);
         var record = new FailoverRecord
         {
             FailoverId = id,
@@ -65,7 +68,15 @@ public sealed partial class FailoverCoordinator(
                 throw new DrUnavailableException($"{from} cannot be fenced: {fenced.Detail} Promoting {to} now could make two writers.");
             }
 
-            record = await CaptureLossAsync(record, fenced, cancellationToken);
+            record = await CaptureLossAsync(record, fenced, cancellationToken) with { AcceptedDataLoss = command.AcceptDataLoss };
+            if (LossNeedingConsent(record) is { } loss && !command.AcceptDataLoss)
+            {
+                record = record with { State = FailoverStates.Refused, Error = loss, CompletedAt = timeProvider.GetUtcNow() };
+                await outcomes.RestoreWriterAsync(from, epoch + 1, id, detachWriterSubscription: false);
+                await EndAsync(record, command);
+                throw new DrConflictException($"{to} was not promoted: {loss} Send \"AcceptDataLoss\": true to promote it anyway. {from} is the writer again.", record: record);
+            }
+
             await databases[to].DetachSubscriptionAsync(cancellationToken);
             if (fenced.DatabaseFenced)
             {
@@ -105,8 +116,9 @@ public sealed partial class FailoverCoordinator(
         record = record with { Mode = mode };
         if (!fenced.DatabaseFenced)
         {
-            // Sync mode acknowledges nothing DR lacks; otherwise only a drill's own acknowledgements can tell.
-            return mode == ReplicationModes.Sync ? record with { RpoSource = RpoSources.Synchronous } : record;
+            // Sync mode acknowledges nothing DR lacks (the ledger answers only once DR has flushed it); otherwise only a
+            // drill's own acknowledgements can tell, after the fact.
+            return mode == ReplicationModes.Sync ? record with { RpoSource = RpoSources.Synchronous, LossKnown = true } : record;
         }
 
         var position = await databases[record.FromRegion].PositionAsync(cancellationToken);
@@ -118,16 +130,65 @@ public sealed partial class FailoverCoordinator(
         };
 
         var stranded = await WaitForCatchUpAsync(from, to, cancellationToken);
-        return mode == ReplicationModes.Sync
-            ? record with { RpoSource = RpoSources.Synchronous, UnacknowledgedTransferIds = [.. stranded.Select(transfer => transfer.Id)] }
-            : record with
-            {
-                RpoSource = RpoSources.Database,
-                Stranded = stranded,
-                RpoTransactions = stranded.Count,
-                RpoAmount = stranded.Sum(transfer => transfer.Amount),
-                RpoTransferIds = [.. stranded.Select(transfer => transfer.Id)],
-            };
+        record = record with
+        {
+            LossKnown = true,
+            LagBytesAtPromotion = LagBytes(fenced.Lsn ?? position.WalLsn, await to.SubscriptionPositionAsync(cancellationToken)),
+        };
+        if (mode == ReplicationModes.Sync)
+        {
+            // Every one of them is a commit whose wait for DR never ended: the ledger acknowledged none of them.
+            stranded = [.. stranded.Select(transfer => transfer with { Acknowledged = false })];
+            return record with { RpoSource = RpoSources.Synchronous, Stranded = stranded, UnacknowledgedTransferIds = [.. stranded.Select(transfer => transfer.Id)] };
+        }
+
+        return record with
+        {
+            RpoSource = RpoSources.Database,
+            Stranded = stranded,
+            RpoTransactions = stranded.Count,
+            RpoAmount = stranded.Sum(transfer => transfer.Amount),
+            RpoTransferIds = [.. stranded.Select(transfer => transfer.Id)],
+        };
+    }
+
+    /// <summary>Only a region that replicates from the writer may be promoted: any other is a stale copy.</summary>
+    private async Task RequireReplicaAsync(string from, string to, CancellationToken cancellationToken)
+    {
+        bool subscribed;
+        try
+        {
+            subscribed = await databases[to].SubscribedAsync(cancellationToken);
+        }
+        catch (RegionDatabaseUnavailableException ex)
+        {
+            throw new DrUnavailableException($"{to}'s database does not answer, so it cannot be promoted: {ex.Message}", innerException: ex);
+        }
+
+        if (!subscribed)
+        {
+            throw new DrConflictException(to == DrRegions.Home
+                ? $"{to} is a stale copy: it does not replicate from {from}, the writer, so promoting it would lose what {from} took since. Use POST /dr/failback, which brings {from}'s transfers home first."
+                : $"{to} does not replicate from {from}, the writer: promoting it would lose what {from} took since it stopped.");
+        }
+    }
+
+    /// <summary>Why promoting would lose acknowledged data, or might without anyone knowing; null when it would lose none.</summary>
+    private string? LossNeedingConsent(FailoverRecord record)
+    {
+        if (!record.LossKnown)
+        {
+            return $"{record.FromRegion}'s database did not answer and the mode is {record.Mode}, so what {record.ToRegion} lacks cannot be measured.";
+        }
+
+        if (record.RpoTransactions > 0)
+        {
+            return $"{record.ToRegion} lacks {record.RpoTransactions} acknowledged transfer(s) worth {record.RpoAmount} ({string.Join(", ", record.RpoTransferIds)}).";
+        }
+
+        return record.LagBytesAtPromotion > options.Value.MaxPromotionLagBytes
+            ? $"{record.ToRegion} is {record.LagBytesAtPromotion} bytes of WAL behind {record.FromRegion} (Dr:MaxPromotionLagBytes is {options.Value.MaxPromotionLagBytes})."
+            : null;
     }
 
     /// <summary>While the new writer still streams, waits (bounded) until it has every transfer the old one committed.</summary>
@@ -167,7 +228,7 @@ public sealed partial class FailoverCoordinator(
     }
 
     private Task EndAsync(FailoverRecord record, FailoverCommand command) => outcomes.EndAsync(record, command, "DrFailoverEnded",
-        $"fenced {record.Fenced}; RPO {record.RpoTransactions} ({record.RpoSource})");
+        $"fenced {record.Fenced}; RPO {record.RpoTransactions} ({record.RpoSource}); data loss accepted {record.AcceptedDataLoss}");
 
     internal static long? LagBytes(string? publisherLsn, string? subscriberLsn) =>
         publisherLsn is not null && subscriberLsn is not null

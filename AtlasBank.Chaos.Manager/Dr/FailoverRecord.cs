@@ -17,7 +17,7 @@ public sealed record FailoverRecord
 
     public required string ToRegion { get; init; }
 
-    /// <summary>running, completed or failed.</summary>
+    /// <summary>running, completed, failed (undone), or refused (409: nothing changed that stays changed).</summary>
     public required string State { get; init; }
 
     public string? Reason { get; init; }
@@ -57,6 +57,15 @@ public sealed record FailoverRecord
     /// <summary>WAL the old writer had written that the new one had not confirmed when the fault was handled.</summary>
     public long? LagBytesAtFault { get; init; }
 
+    /// <summary>The same, once the new writer had its chance to catch up: what promoting it would leave behind.</summary>
+    public long? LagBytesAtPromotion { get; init; }
+
+    /// <summary>Whether what promotion loses was measured: the old writer's database was compared, or sync mode acknowledged nothing DR lacked.</summary>
+    public bool LossKnown { get; init; }
+
+    /// <summary>The caller accepted losing data (<c>"AcceptDataLoss": true</c>).</summary>
+    public bool AcceptedDataLoss { get; init; }
+
     /// <summary>async, sync, or unknown (the old writer's database could not be asked and was never seen).</summary>
     public string Mode { get; init; } = "unknown";
 
@@ -70,13 +79,19 @@ public sealed record FailoverRecord
     /// <summary>Where the RPO comes from: database (both regions compared), workload (a drill's acknowledgements), synchronous (sync mode: nothing unreplicated was acknowledged), or unknown.</summary>
     public string RpoSource { get; init; } = "unknown";
 
-    /// <summary>The transfers to re-apply: acknowledged by the old writer, missing in the new one.</summary>
+    /// <summary>Every transfer the old writer committed that the new one lacked at promotion, each saying whether it was acknowledged: the ones to re-apply.</summary>
     public IReadOnlyList<StrandedTransfer> Stranded { get; init; } = [];
 
     /// <summary>Committed on the old writer but never acknowledged (sync mode: the commit was still waiting for DR).</summary>
     public IReadOnlyList<Guid> UnacknowledgedTransferIds { get; init; } = [];
 
     public IReadOnlyList<ReconciledTransfer> Reconciliation { get; init; } = [];
+
+    /// <summary>Failback: what the old writer holds that the writer could not be given; while any is left, nothing is rebuilt.</summary>
+    public IReadOnlyList<ReconciledTransfer> Unreconciled { get; init; } = [];
+
+    /// <summary>Failback: accounts the old writer held alone, created in the writer (empty) before their transfers were reconciled.</summary>
+    public IReadOnlyList<Guid> RestoredAccountIds { get; init; } = [];
 
     /// <summary>Failback: both regions' ledger checksums were equal before writes resumed.</summary>
     public bool? ChecksumsEqual { get; init; }
@@ -106,4 +121,5 @@ public static class FailoverStates
     public const string Running = "running";
     public const string Completed = "completed";
     public const string Failed = "failed";
+    public const string Refused = "refused";
 }

@@ -2,7 +2,10 @@ using AtlasBank.Chaos.Manager.Infrastructure;
 
 namespace AtlasBank.Chaos.Manager.Dr;
 
-/// <summary>The optional body of <c>POST /dr/failover</c> and <c>/dr/failback</c>: why, for the record and the audit.</summary>
+/// <summary>
+/// The optional body of <c>POST /dr/failover</c> and <c>/dr/failback</c>: why, for the record and the audit; and, for a
+/// failover, whether the caller accepts losing data (a lagging replica, or one whose loss cannot be measured).
+/// </summary>
 public sealed class FailoverRequest
 {
     public const int MaxReasonLength = 500;
@@ -10,6 +13,8 @@ public sealed class FailoverRequest
     public static readonly FailoverRequest None = new();
 
     public string? Reason { get; init; }
+
+    public bool AcceptDataLoss { get; init; }
 
     public static async Task<JsonBody.Result<FailoverRequest>> ReadAsync(HttpRequest request) =>
         request.ContentLength is 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0)

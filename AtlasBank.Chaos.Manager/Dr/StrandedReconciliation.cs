@@ -1,4 +1,5 @@
 using AtlasBank.Chaos.Manager.Audit;
+using AtlasBank.Chaos.Manager.Dr.Databases;
 
 namespace AtlasBank.Chaos.Manager.Dr;
 
@@ -31,16 +32,30 @@ public sealed class StrandedReconciliation(DrStateStore store, StrandedReconcile
                 continue;
             }
 
-            var result = await reconciler.ApplyAsync(transfer, CancellationToken.None);
-            results.Add(result);
-            await audit.RecordAsync(new AuditRecord(command.KeyId, command.Role, "DrReconcileTransfer", failover.ToRegion, null, null,
-                result.Outcome is ReconcileOutcomes.Failed ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK,
-                $"{failover.FailoverId}: transfer {transfer.Id} ({transfer.Amount} {transfer.Currency}, key {transfer.IdempotencyKey}) {result.Outcome}"
-                + (result.NewTransferId is { } id ? $" as {id}" : string.Empty) + (result.Reason is { } reason ? $": {reason}" : string.Empty)));
+            results.Add(await ApplyAsync(failover.FailoverId, failover.ToRegion, transfer, command));
         }
 
         failover = failover with { Reconciliation = results };
         await store.SaveAsync(failover, isNew: false);
         return failover;
+    }
+
+    /// <summary>Re-applies one transfer to the active region (<paramref name="region"/>) under its key, audited as part of <paramref name="failoverId"/>.</summary>
+    public async Task<ReconciledTransfer> ApplyAsync(string failoverId, string region, StrandedTransfer transfer, FailoverCommand command)
+    {
+        var result = await reconciler.ApplyAsync(transfer, CancellationToken.None);
+        await audit.RecordAsync(new AuditRecord(command.KeyId, command.Role, "DrReconcileTransfer", region, null, null,
+            result.Outcome is ReconcileOutcomes.Failed ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK,
+            $"{failoverId}: transfer {transfer.Id} ({transfer.Amount} {transfer.Currency}, key {transfer.IdempotencyKey}) {result.Outcome}"
+            + (result.NewTransferId is { } id ? $" as {id}" : string.Empty) + (result.Reason is { } reason ? $": {reason}" : string.Empty)));
+        return result;
+    }
+
+    /// <summary>Creates an account the old writer held alone in the active region (empty: its transfers follow), audited.</summary>
+    public async Task RestoreAccountAsync(string failoverId, LedgerRegionDatabase writer, LedgerAccount account, FailoverCommand command)
+    {
+        var created = await writer.RestoreAccountAsync(account, CancellationToken.None);
+        await audit.RecordAsync(new AuditRecord(command.KeyId, command.Role, "DrRestoreAccount", writer.Region, null, null, StatusCodes.Status200OK,
+            $"{failoverId}: account {account.Id} ({account.Currency}, created {account.CreatedAt:O}) {(created ? "created empty" : "already present")}"));
     }
 }

@@ -12,8 +12,9 @@ namespace AtlasBank.Chaos.Manager.Dr.Databases;
 /// is down or does not answer in time is a <see cref="RegionDatabaseUnavailableException"/>.
 /// </summary>
 /// <remarks>
-/// The controller (<c>ledger_dr_controller</c>) reads and rebuilds the ledger tables; everything else goes through
-/// the superuser's <c>dr.*</c> functions (AppHost <c>DrControllerProvisioning</c>). Its sessions commit without
+/// The controller (<c>ledger_dr_controller</c>) reads the ledger tables and writes only its staging copy; every change to
+/// the ledger goes through the superuser's <c>dr.*</c> functions (AppHost <c>DrControllerProvisioning</c>), which refuse
+/// with <see cref="RegionRefusedException"/>. Its sessions commit without
 /// waiting for a synchronous standby (<see cref="DrDatabaseOptions.Configure"/>).
 /// </remarks>
 public sealed class LedgerRegionDatabase
@@ -121,40 +122,18 @@ public sealed class LedgerRegionDatabase
 
     /// <summary>Every transfer created at or after <paramref name="since"/>, oldest first.</summary>
     public Task<IReadOnlyList<StrandedTransfer>> TransfersSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<StrandedTransfer>>("read transfers", async (connection, token) =>
-        {
-            await using var command = new NpgsqlCommand($"SELECT {TransferColumns} FROM transfers WHERE created_at >= $1 ORDER BY created_at, id", connection);
-            command.Parameters.Add(new() { Value = since });
-            await using var reader = await command.ExecuteReaderAsync(token);
-            var transfers = new List<StrandedTransfer>();
-            while (await reader.ReadAsync(token))
-            {
-                transfers.Add(new StrandedTransfer(
-                    reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetGuid(2), reader.GetGuid(3),
-                    reader.GetDecimal(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.GetFieldValue<DateTimeOffset>(7)));
-            }
-
-            return transfers;
-        }, cancellationToken);
+        ReadTransfersAsync($"SELECT {TransferColumns} FROM transfers WHERE created_at >= $1 ORDER BY created_at, id", [since], cancellationToken);
 
     /// <summary>Which of <paramref name="ids"/> this database holds.</summary>
     public Task<IReadOnlySet<Guid>> ExistingTransferIdsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlySet<Guid>>("read transfer ids", async (connection, token) =>
-        {
-            await using var command = new NpgsqlCommand("SELECT id FROM transfers WHERE id = ANY($1)", connection);
-            command.Parameters.Add(new() { Value = ids.ToArray() });
-            await using var reader = await command.ExecuteReaderAsync(token);
-            var existing = new HashSet<Guid>();
-            while (await reader.ReadAsync(token))
-            {
-                existing.Add(reader.GetGuid(0));
-            }
+        ReadSetAsync<Guid>("read transfer ids", "SELECT id FROM transfers WHERE id = ANY($1)", ids.ToArray(), cancellationToken);
 
-            return existing;
-        }, cancellationToken);
-
-    /// <summary>Replaces this database's ledger with <paramref name="source"/>'s, in one transaction and one snapshot of the source.</summary>
+    /// <summary>
+    /// Replaces this database's ledger with <paramref name="source"/>'s, in one transaction and one snapshot of the
+    /// source: the source's tables are copied into <c>dr_staging</c>, and <c>dr.rebuild_from_staging()</c> moves them into
+    /// the ledger only if this region is fenced and the copy keeps everything it holds (a
+    /// <see cref="RegionRefusedException"/> otherwise). The controller itself writes no ledger row.
+    /// </summary>
     /// <remarks>
     /// Run it on a fenced region without a slot: a slot here would stream the TRUNCATE and the copy to its
     /// subscriber. Bounded by <see cref="DrDatabaseOptions.RebuildTimeout"/>; failing to reach the source is the
@@ -166,25 +145,75 @@ public sealed class LedgerRegionDatabase
         await RunAsync($"rebuild from {source.Region}", async (target, token) =>
         {
             await using var targetTransaction = await target.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
-            await ExecuteAsync(target, "SET LOCAL synchronous_commit = local", token);
-            await ExecuteAsync(target, $"TRUNCATE {string.Join(", ", LedgerSchema.ReplicatedTables)}", token);
+            await ExecuteAsync(target, $"TRUNCATE {string.Join(", ", LedgerSchema.ReplicatedTables.Select(table => "dr_staging." + table))}", token);
 
             await using var from = await source.OpenSourceAsync(token);
             await using var sourceTransaction = await from.BeginTransactionAsync(IsolationLevel.RepeatableRead, token);
             await ExecuteAsync(from, "SET TRANSACTION READ ONLY", token);
-            // Parents first: accounts, transfers, entries (LedgerSchema's order), so every foreign key finds its row.
             foreach (var table in LedgerSchema.ReplicatedTables)
             {
                 await using var reader = await from.BeginRawBinaryCopyAsync($"COPY {table} TO STDOUT (FORMAT binary)", token);
-                await using var writer = await target.BeginRawBinaryCopyAsync($"COPY {table} FROM STDIN (FORMAT binary)", token);
+                await using var writer = await target.BeginRawBinaryCopyAsync($"COPY dr_staging.{table} FROM STDIN (FORMAT binary)", token);
                 await reader.CopyToAsync(writer, token);
             }
 
             await sourceTransaction.CommitAsync(token);
+            await using (var rebuild = new NpgsqlCommand("SELECT dr.rebuild_from_staging()", target, targetTransaction))
+            {
+                rebuild.CommandTimeout = (int)Math.Ceiling(_options.RebuildTimeout.TotalSeconds);
+                await rebuild.ExecuteNonQueryAsync(token);
+            }
+
             await targetTransaction.CommitAsync(token);
             return true;
         }, cancellationToken, _options.RebuildTimeout);
     }
+
+    /// <summary>Whether this server has the subscription (streaming or paused): it follows a writer and may be promoted.</summary>
+    public Task<bool> SubscribedAsync(CancellationToken cancellationToken) =>
+        RunAsync("read whether it is subscribed", (connection, token) => ScalarAsync<bool>(connection, "SELECT dr.subscribed()", token), cancellationToken);
+
+    /// <summary>Creates <paramref name="account"/> here with no balance (its transfers bring it); false when it exists. The writer only.</summary>
+    public Task<bool> RestoreAccountAsync(LedgerAccount account, CancellationToken cancellationToken) =>
+        RunAsync("restore an account", async (connection, token) =>
+        {
+            await using var command = new NpgsqlCommand("SELECT dr.restore_account($1, $2, $3, $4, $5)", connection);
+            command.Parameters.Add(new() { Value = account.Id });
+            command.Parameters.Add(new() { Value = account.Name });
+            command.Parameters.Add(new() { Value = account.Currency });
+            command.Parameters.Add(new() { Value = account.AllowOverdraft });
+            command.Parameters.Add(new() { Value = account.CreatedAt });
+            return (bool)(await command.ExecuteScalarAsync(token))!;
+        }, cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> accounts with an id above <paramref name="after"/>, in id order: one page of all of them.</summary>
+    public Task<IReadOnlyList<LedgerAccount>> AccountsAfterAsync(Guid after, int limit, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<LedgerAccount>>("read accounts", async (connection, token) =>
+        {
+            await using var command = new NpgsqlCommand("SELECT id, name, currency, allow_overdraft, created_at FROM accounts WHERE id > $1 ORDER BY id LIMIT $2", connection);
+            command.Parameters.Add(new() { Value = after });
+            command.Parameters.Add(new() { Value = limit });
+            await using var reader = await command.ExecuteReaderAsync(token);
+            var accounts = new List<LedgerAccount>();
+            while (await reader.ReadAsync(token))
+            {
+                accounts.Add(new LedgerAccount(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetFieldValue<DateTimeOffset>(4)));
+            }
+
+            return accounts;
+        }, cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> transfers with an id above <paramref name="after"/>, in id order: one page of all of them.</summary>
+    public Task<IReadOnlyList<StrandedTransfer>> TransfersAfterAsync(Guid after, int limit, CancellationToken cancellationToken) =>
+        ReadTransfersAsync($"SELECT {TransferColumns} FROM transfers WHERE id > $1 ORDER BY id LIMIT $2", [after, limit], cancellationToken);
+
+    /// <summary>Which of <paramref name="ids"/> this database holds as accounts.</summary>
+    public Task<IReadOnlySet<Guid>> ExistingAccountIdsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        ReadSetAsync<Guid>("read account ids", "SELECT id FROM accounts WHERE id = ANY($1)", ids.ToArray(), cancellationToken);
+
+    /// <summary>Which of <paramref name="keys"/> this database holds as transfers' Idempotency-Keys.</summary>
+    public Task<IReadOnlySet<string>> ExistingIdempotencyKeysAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        ReadSetAsync<string>("read idempotency keys", "SELECT idempotency_key FROM transfers WHERE idempotency_key = ANY($1)", keys.ToArray(), cancellationToken);
 
     /// <summary>
     /// The ledger's own checksum (LedgerStore.GetChecksumAsync: counts, total balance, balances matching entries,
@@ -201,6 +230,43 @@ public sealed class LedgerRegionDatabase
     }, cancellationToken);
 
     public override string ToString() => Region;
+
+    private Task<IReadOnlyList<StrandedTransfer>> ReadTransfersAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<StrandedTransfer>>("read transfers", async (connection, token) =>
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            foreach (var parameter in parameters)
+            {
+                command.Parameters.Add(new() { Value = parameter });
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(token);
+            var transfers = new List<StrandedTransfer>();
+            while (await reader.ReadAsync(token))
+            {
+                transfers.Add(new StrandedTransfer(
+                    reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetGuid(2), reader.GetGuid(3),
+                    reader.GetDecimal(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.GetFieldValue<DateTimeOffset>(7)));
+            }
+
+            return transfers;
+        }, cancellationToken);
+
+    private Task<IReadOnlySet<T>> ReadSetAsync<T>(string operation, string sql, T[] values, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlySet<T>>(operation, async (connection, token) =>
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.Add(new() { Value = values });
+            await using var reader = await command.ExecuteReaderAsync(token);
+            var found = new HashSet<T>();
+            while (await reader.ReadAsync(token))
+            {
+                found.Add(reader.GetFieldValue<T>(0));
+            }
+
+            return found;
+        }, cancellationToken);
 
     /// <summary>An open connection here, for another region's rebuild; failing is this region's unavailability.</summary>
     private async Task<NpgsqlConnection> OpenSourceAsync(CancellationToken cancellationToken)
@@ -239,6 +305,10 @@ public sealed class LedgerRegionDatabase
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new RegionDatabaseUnavailableException(Region, $"{operation} did not finish within {limit.TotalSeconds:0.###} s.", ex);
+        }
+        catch (PostgresException refused) when (refused.SqlState == RegionRefusedException.SqlState)
+        {
+            throw new RegionRefusedException(Region, refused.MessageText, refused);
         }
         catch (Exception ex) when (ex is not RegionDatabaseUnavailableException && IsUnavailable(ex))
         {

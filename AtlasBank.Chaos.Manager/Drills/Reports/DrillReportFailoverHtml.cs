@@ -57,6 +57,7 @@ internal static class DrillReportFailoverHtml
         {
             FailoverStates.Completed => $"{E(failover.ToRegion)} took the writes{(failover.RtoPromotionSeconds is { } promoted ? $" <strong>{Seconds(promoted)}</strong> {since}" : string.Empty)}.",
             FailoverStates.Failed => $"<span class=\"bad\">The failover failed: {E(failover.Error)}</span>",
+            FailoverStates.Refused => $"<span class=\"bad\">The failover was refused: {E(failover.Error)}</span>",
             _ => "The failover was still running when this evidence was read.",
         });
         if (failover.RtoFirstWriteSeconds is { } firstWrite)
@@ -127,13 +128,14 @@ internal static class DrillReportFailoverHtml
     private static string PromotionMissing(FailoverRecord failover) => failover.State switch
     {
         FailoverStates.Failed => "not promoted: the failover failed",
+        FailoverStates.Refused => "not promoted: the failover was refused",
         FailoverStates.Running => "not yet: the failover was still running",
         _ => "not measured: no completion time recorded",
     };
 
     private static string RecoveryMissing(DrillReport report, FailoverRecord failover, string otherwise) => failover switch
     {
-        { State: FailoverStates.Failed } => "not measured: the failover failed",
+        { State: FailoverStates.Failed or FailoverStates.Refused } => "not measured: the failover did not promote",
         { State: FailoverStates.Running } or { CompletedAt: null } => "not yet: the failover was still running",
         _ when report.Workload is null => "not measured: no workload",
         _ when report.Failback is null => "not measured yet: the drill measures it when it fails back",
@@ -236,6 +238,7 @@ internal static class DrillReportFailoverHtml
         {
             FailoverStates.Completed => "<span class=\"ok\">✓ completed</span>",
             FailoverStates.Failed => "<span class=\"bad\">✕ failed</span>",
+            FailoverStates.Refused => "<span class=\"bad\">✕ refused: nothing rebuilt</span>",
             var other => E(other),
         };
         var checksums = failback.ChecksumsEqual switch

@@ -44,7 +44,8 @@ public sealed class DrillFailoverSteps(
         }
 
         var record = await failovers.FailoverAsync(new FailoverCommand(
-            $"drill run {run.RunId} ({run.Drill.Name}), {(step.Automatic ? "automatic" : "manual")} promotion", run.StartedBy, run.StartedByRole, faultAt, detectedAt));
+            $"drill run {run.RunId} ({run.Drill.Name}), {(step.Automatic ? "automatic" : "manual")} promotion", run.StartedBy, run.StartedByRole, faultAt, detectedAt,
+            step.AcceptDataLoss));
         run.Failover = record = await WithWorkloadRpoAsync(run, record, cancellationToken);
         return string.Create(CultureInfo.InvariantCulture,
             $"{record.FromRegion} to {record.ToRegion}: detected after {record.RtoDetectionSeconds:0.00} s, promoted after {record.RtoPromotionSeconds:0.00} s; fenced {record.Fenced}; RPO {record.RpoTransactions} ({record.RpoSource})");

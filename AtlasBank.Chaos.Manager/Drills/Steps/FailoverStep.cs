@@ -11,6 +11,13 @@ public sealed class FailoverStep : DrillStep
 
     public bool Automatic { get; init; } = true;
 
+    /// <summary>
+    /// Promote even if region B lacks acknowledged transfers or its loss cannot be measured (the old writer's database
+    /// is down), as <c>"AcceptDataLoss": true</c> does for <c>POST /dr/failover</c>. Off by default: a drill that means to
+    /// lose data says so.
+    /// </summary>
+    public bool AcceptDataLoss { get; init; }
+
     /// <summary>How long automatic promotion waits for the detector before the step fails.</summary>
     public int DetectionTimeoutSeconds { get; init; } = 30;
 
