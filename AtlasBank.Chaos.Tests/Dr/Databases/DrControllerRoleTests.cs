@@ -5,8 +5,8 @@ using static AtlasBank.Chaos.Tests.Security.ServiceDatabaseCredentials;
 namespace AtlasBank.Chaos.Tests.Dr.Databases;
 
 /// <summary>
-/// The failover controller's login, with the credentials the manager receives: it runs the <c>dr</c> functions and
-/// rebuilds the ledger tables, and can do nothing else to either region's database.
+/// The failover controller's login, with the credentials the manager receives: it reads the ledger, writes only its
+/// staging copy, and changes the ledger through the <c>dr</c> functions alone, so it can neither mint nor erase money.
 /// </summary>
 [Collection(AtlasAppTests.Name)]
 public sealed class DrControllerRoleTests(AtlasAppFixture fixture)
@@ -23,6 +23,10 @@ public sealed class DrControllerRoleTests(AtlasAppFixture fixture)
             "GRANT ledger_writer TO ledger_dr_controller",
             "UPDATE accounts SET balance = balance + 1",
             "DELETE FROM entries",
+            // Neither mint nor erase money: no row of its own in a ledger table, no truncation.
+            "INSERT INTO accounts (id, name, currency, allow_overdraft, balance, created_at) VALUES (gen_random_uuid(), 'minted', 'EUR', false, 1000000, now())",
+            "INSERT INTO entries (id, transfer_id, account_id, amount, balance_after, created_at) SELECT gen_random_uuid(), transfer_id, account_id, amount, balance_after, now() FROM entries LIMIT 1",
+            "TRUNCATE accounts, transfers, entries CASCADE",
             "ALTER TABLE accounts DROP CONSTRAINT accounts_funds_check",
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'ledger_app'",
             "SELECT pg_drop_replication_slot('ledger_dr_sub')",

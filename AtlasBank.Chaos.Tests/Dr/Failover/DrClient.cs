@@ -24,8 +24,9 @@ public sealed class DrClient(AtlasAppFixture fixture) : IDisposable
 
     public HttpClient Operator => _operator;
 
-    public Task<HttpResponseMessage> FailoverAsync(string? reason = null) =>
-        _operator.PostAsync("/dr/failover", reason is null ? null : JsonContent.Create(new { Reason = reason })).WaitAsync(DrCallTimeout);
+    public Task<HttpResponseMessage> FailoverAsync(string? reason = null, bool acceptDataLoss = false) =>
+        _operator.PostAsync("/dr/failover", reason is null && !acceptDataLoss ? null : JsonContent.Create(new { Reason = reason, AcceptDataLoss = acceptDataLoss }))
+            .WaitAsync(DrCallTimeout);
 
     public Task<HttpResponseMessage> FailbackAsync() => _admin.PostAsync("/dr/failback", null).WaitAsync(DrCallTimeout);
 

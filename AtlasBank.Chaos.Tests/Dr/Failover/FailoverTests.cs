@@ -83,7 +83,7 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
         JsonElement record;
         try
         {
-            using var failover = await _dr.FailoverAsync("region A's database is down");
+            using var failover = await _dr.FailoverAsync("region A's database is down", acceptDataLoss: true);
             record = await DrClient.ReadRecordAsync(failover);
             await PostAsync(_dr.RegionB, customer.Id, funding.Id, 25m);
         }
@@ -93,6 +93,8 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
         }
 
         Assert.False(record.GetProperty("FromDatabaseReachable").GetBoolean());
+        Assert.False(record.GetProperty("LossKnown").GetBoolean());
+        Assert.True(record.GetProperty("AcceptedDataLoss").GetBoolean());
         // Its database was away, so its ledger's word is the fence until the keeper revokes the grant.
         Assert.True(record.GetProperty("Fenced").GetBoolean(), record.GetProperty("FenceDetail").GetString());
         Assert.True(record.GetProperty("FromLedgerConfirmedFence").GetBoolean());
@@ -101,7 +103,7 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
     }
 
     [Fact]
-    public async Task FiveTransfersAcknowledgedWhileReplicationIsPausedAreTheRpoAndFailbackPostsEachOnce()
+    public async Task TransfersAcknowledgedWhileReplicationIsPausedBlockPromotionUntilDataLossIsAcceptedAndFailbackPostsEachOnce()
     {
         var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(1_000m);
         await _dr.RegionB.WaitForBalanceAsync(customer.Id, 1_000m, Bound);
@@ -113,10 +115,37 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
             stranded.Add(await PostAsync(_dr.RegionA, customer.Id, funding.Id, i));
         }
 
-        using var failover = await _dr.FailoverAsync("replication paused");
+        // Without consent, a replica known to lack acknowledged transfers is not promoted: 409 with the measured loss,
+        // and region A writes again.
+        using (var refused = await _dr.FailoverAsync("replication paused"))
+        {
+            var problem = await DrClient.ReadRecordAsync(refused, HttpStatusCode.Conflict);
+            Assert.Contains("AcceptDataLoss", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            var measured = problem.GetProperty("failover");
+            Assert.Equal("refused", measured.GetProperty("State").GetString());
+            Assert.Equal(5, measured.GetProperty("RpoTransactions").GetInt32());
+            Assert.Equal(15m, measured.GetProperty("RpoAmount").GetDecimal());
+        }
+
+        var state = await _dr.StateAsync();
+        Assert.Equal(DrRegions.A, state.GetProperty("ActiveRegion").GetString());
+        Assert.False(state.GetProperty("Switching").GetBoolean());
+        // Its ledger's pooled sessions were ended by the fence: its first answer after may be a retryable 503.
+        var sixthKey = LedgerClient.NewIdempotencyKey();
+        Transfer? sixth = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await _dr.RegionA.PostTransferAsync(customer.Id, funding.Id, 6m, sixthKey);
+            sixth = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<Transfer>(LedgerClient.Json) : null;
+            return sixth is not null;
+        }, Bound, "region A to take writes again after the refused failover");
+        stranded.Add(sixth!);
+
+        using var failover = await _dr.FailoverAsync("replication paused", acceptDataLoss: true);
         var record = await DrClient.ReadRecordAsync(failover);
-        Assert.Equal(5, record.GetProperty("RpoTransactions").GetInt32());
-        Assert.Equal(15m, record.GetProperty("RpoAmount").GetDecimal());
+        Assert.True(record.GetProperty("AcceptedDataLoss").GetBoolean());
+        Assert.Equal(6, record.GetProperty("RpoTransactions").GetInt32());
+        Assert.Equal(21m, record.GetProperty("RpoAmount").GetDecimal());
         Assert.Equal(
             stranded.Select(transfer => transfer.Id).Order(),
             record.GetProperty("RpoTransferIds").EnumerateArray().Select(id => id.GetGuid()).Order());
@@ -125,7 +154,7 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
         using var failback = await _dr.FailbackAsync();
         var back = await DrClient.ReadRecordAsync(failback);
         var reconciliation = back.GetProperty("Reconciliation").EnumerateArray().ToList();
-        Assert.Equal(5, reconciliation.Count);
+        Assert.Equal(6, reconciliation.Count);
         Assert.All(reconciliation, result => Assert.Equal("posted", result.GetProperty("Outcome").GetString()));
 
         // Posted once each, in both regions; reconciling again sends nothing.
@@ -137,8 +166,8 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
             Assert.Equal(1L, await _dr.CountTransfersWithKeyAsync("ledgerdb", transfer.IdempotencyKey!));
         }
 
-        Assert.Equal(985m, (await _dr.RegionA.GetAccountAsync(customer.Id))!.Balance);
-        await _dr.RegionB.WaitForBalanceAsync(customer.Id, 985m, Bound);
+        Assert.Equal(979m, (await _dr.RegionA.GetAccountAsync(customer.Id))!.Balance);
+        await _dr.RegionB.WaitForBalanceAsync(customer.Id, 979m, Bound);
         foreach (var transfer in stranded)
         {
             Assert.Equal(1L, await _dr.CountTransfersWithKeyAsync("ledgerdb-dr", transfer.IdempotencyKey!));
@@ -146,24 +175,39 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
     }
 
     [Fact]
-    public async Task AStrandedTransferTheAccountCanNoLongerAffordGoesToManualReviewWithTheLedgersReason()
+    public async Task AFailbackWithATransferTheWriterCanNoLongerAffordAnswers409ListingItAndTruncatesNothing()
     {
         var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(100m);
         await _dr.RegionB.WaitForBalanceAsync(customer.Id, 100m, Bound);
         await _dr.PauseReplicationAsync();
         var stranded = await PostAsync(_dr.RegionA, customer.Id, funding.Id, 60m);
 
-        using var failover = await _dr.FailoverAsync("replication paused");
+        using var failover = await _dr.FailoverAsync("replication paused", acceptDataLoss: true);
         Assert.Equal(1, (await DrClient.ReadRecordAsync(failover)).GetProperty("RpoTransactions").GetInt32());
         // While region B writes, the customer spends what region B believes is there.
         await PostAsync(_dr.RegionB, customer.Id, funding.Id, 50m);
 
+        using (var refused = await _dr.FailbackAsync())
+        {
+            var problem = await DrClient.ReadRecordAsync(refused, HttpStatusCode.Conflict);
+            var result = Assert.Single(problem.GetProperty("unreconciled").EnumerateArray());
+            Assert.Equal(stranded.Id, result.GetProperty("TransferId").GetGuid());
+            Assert.Equal("manual-review", result.GetProperty("Outcome").GetString());
+            Assert.Contains("Insufficient funds", result.GetProperty("Reason").GetString(), StringComparison.Ordinal);
+            Assert.Contains(stranded.Id.ToString(), problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        // Nothing was rebuilt: region A still holds the transfer, region B still writes.
+        Assert.Equal(1L, await _dr.CountTransfersWithKeyAsync("ledgerdb", stranded.IdempotencyKey!));
+        Assert.Equal(DrRegions.B, (await _dr.StateAsync()).GetProperty("ActiveRegion").GetString());
+
+        // Once the writer can afford it, the failback posts it and comes home.
+        await PostAsync(_dr.RegionB, funding.Id, customer.Id, 60m);
         using var failback = await _dr.FailbackAsync();
-        var result = Assert.Single((await DrClient.ReadRecordAsync(failback)).GetProperty("Reconciliation").EnumerateArray());
-        Assert.Equal(stranded.Id, result.GetProperty("TransferId").GetGuid());
-        Assert.Equal("manual-review", result.GetProperty("Outcome").GetString());
-        Assert.Contains("Insufficient funds", result.GetProperty("Reason").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0L, await _dr.CountTransfersWithKeyAsync("ledgerdb", stranded.IdempotencyKey!));
+        var back = await DrClient.ReadRecordAsync(failback);
+        Assert.Contains(back.GetProperty("Reconciliation").EnumerateArray(),
+            result => result.GetProperty("TransferId").GetGuid() == stranded.Id && result.GetProperty("Outcome").GetString() == "posted");
+        Assert.Equal(1L, await _dr.CountTransfersWithKeyAsync("ledgerdb", stranded.IdempotencyKey!));
         Assert.Equal(50m, (await _dr.RegionA.GetAccountAsync(customer.Id))!.Balance);
     }
 
@@ -203,6 +247,10 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
         Assert.Equal("sync", record.GetProperty("Mode").GetString());
         Assert.Equal(0, record.GetProperty("RpoTransactions").GetInt32());
         Assert.Empty(record.GetProperty("RpoTransferIds").EnumerateArray());
+        // Each committed on region A when its wait was cancelled: listed, none acknowledged.
+        var listed = record.GetProperty("Stranded").EnumerateArray().ToList();
+        Assert.Equal(keys.Order(), listed.Select(transfer => transfer.GetProperty("IdempotencyKey").GetString()).Order());
+        Assert.All(listed, transfer => Assert.False(transfer.GetProperty("Acknowledged").GetBoolean()));
         Assert.Equal(999m, (await _dr.RegionB.GetAccountAsync(customer.Id))!.Balance);
     }
 
@@ -213,7 +261,7 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
         var outage = await PostgresOutage.BeginAsync(fixture, "postgres", OutageKind.Frozen);
         try
         {
-            var first = _dr.FailoverAsync("first");
+            var first = _dr.FailoverAsync("first", acceptDataLoss: true);
             var state = default(JsonElement);
             await Eventually.TrueAsync(async () => (state = await _dr.StateAsync()).GetProperty("InProgress").ValueKind == JsonValueKind.String,
                 Bound, "the first failover never showed as in progress");

@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Http.Json;
+using AtlasBank.Chaos.Contracts.Dr;
+using AtlasBank.Chaos.Tests.Dr.Databases;
+using AtlasBank.Chaos.Tests.Ledger;
+using AtlasBank.Chaos.Tests.Safety;
+using AtlasBank.LedgerDr.Ledger;
+
+namespace AtlasBank.Chaos.Tests.Dr.Failover;
+
+/// <summary>
+/// Failover and failback inside the faults they exist for — region A's database frozen during the switch, a sync-mode
+/// commit racing its caller's timeout, a second failover — each against the real app with real servers frozen and real
+/// replication paused. Whatever happens, no acknowledged transfer is lost and none is posted twice.
+/// </summary>
+[Collection(AtlasAppTests.Name)]
+public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLifetime, IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private readonly DrClient _dr = new(fixture);
+
+    public Task InitializeAsync() => _dr.RestoreHomeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await SynchronousReplication.SetAsync(fixture, synchronous: false);
+        await _dr.RestoreHomeAsync();
+    }
+
+    public void Dispose() => _dr.Dispose();
+
+    [Fact]
+    public async Task TransfersRegionAAcknowledgedBeforeItsDatabaseFrozeDuringTheFailoverAreAllHomeAfterTheFailback()
+    {
+        var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(500m);
+        await _dr.RegionB.WaitForBalanceAsync(customer.Id, 500m, Bound);
+        await _dr.PauseReplicationAsync();
+        var acknowledged = new List<Transfer>();
+        for (var i = 1; i <= 3; i++)
+        {
+            acknowledged.Add(await PostAsync(_dr.RegionA, customer.Id, funding.Id, 10m * i));
+        }
+
+        var outage = await PostgresOutage.BeginAsync(fixture, "postgres", OutageKind.Frozen);
+        try
+        {
+            using var failover = await _dr.FailoverAsync("region A's database hangs", acceptDataLoss: true);
+            var record = await DrClient.ReadRecordAsync(failover);
+            // It could not read region A, so it captured nothing: only the failback can find the three.
+            Assert.False(record.GetProperty("FromDatabaseReachable").GetBoolean());
+            Assert.Empty(record.GetProperty("Stranded").EnumerateArray());
+        }
+        finally
+        {
+            await outage.EndAsync();
+        }
+
+        using var failback = await _dr.FailbackAsync();
+        var back = await DrClient.ReadRecordAsync(failback);
+        Assert.True(back.GetProperty("ChecksumsEqual").GetBoolean());
+        foreach (var transfer in acknowledged)
+        {
+            Assert.Contains(back.GetProperty("Reconciliation").EnumerateArray(), result => result.GetProperty("TransferId").GetGuid() == transfer.Id);
+            Assert.Equal(1L, await _dr.CountTransfersWithKeyAsync("ledgerdb", transfer.IdempotencyKey!));
+        }
+
+        Assert.Equal(440m, (await _dr.RegionA.GetAccountAsync(customer.Id))!.Balance);
+        await _dr.RegionB.WaitForBalanceAsync(customer.Id, 440m, Bound);
+    }
+
+    [Fact]
+    public async Task InSyncModeAKeyedRetryOfACommitDrHasNotConfirmedAnswers503AndNoAcknowledgedTransferIsLost()
+    {
+        var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(1_000m);
+        await _dr.RegionB.WaitForBalanceAsync(customer.Id, 1_000m, Bound);
+        await SynchronousReplication.SetAsync(fixture, synchronous: true);
+        var confirmed = await PostAsync(_dr.RegionA, customer.Id, funding.Id, 1m);
+        await _dr.PauseReplicationAsync();
+
+        // The caller gives up mid-commit: the commit stays on region A, waiting for DR that applies nothing.
+        var key = LedgerClient.NewIdempotencyKey();
+        using (var impatient = fixture.CreateClient("ledgerapi"))
+        {
+            impatient.Timeout = TimeSpan.FromSeconds(2);
+            await Assert.ThrowsAsync<TaskCanceledException>(() => new LedgerClient(impatient).PostTransferAsync(customer.Id, funding.Id, 7m, key));
+        }
+
+        await Eventually.TrueAsync(async () => await _dr.CountTransfersWithKeyAsync("ledgerdb", key) == 1, Bound, "the abandoned commit to stay on region A");
+
+        // Its keyed retry finds it, but DR never confirmed it: not acknowledged.
+        using (var retry = await _dr.RegionA.PostTransferAsync(customer.Id, funding.Id, 7m, key))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, retry.StatusCode);
+            Assert.NotNull(retry.Headers.RetryAfter);
+            Assert.False(retry.Headers.Contains("Idempotent-Replayed"));
+        }
+
+        using var failover = await _dr.FailoverAsync("sync mode, DR's apply paused");
+        var record = await DrClient.ReadRecordAsync(failover);
+        Assert.Equal("sync", record.GetProperty("Mode").GetString());
+        Assert.Equal(0, record.GetProperty("RpoTransactions").GetInt32());
+        var listed = Assert.Single(record.GetProperty("Stranded").EnumerateArray());
+        Assert.Equal(key, listed.GetProperty("IdempotencyKey").GetString());
+        Assert.False(listed.GetProperty("Acknowledged").GetBoolean());
+        Assert.Equal(1L, await _dr.CountTransfersWithKeyAsync("ledgerdb-dr", confirmed.IdempotencyKey!));
+
+        using var failback = await _dr.FailbackAsync();
+        await DrClient.ReadRecordAsync(failback);
+        Assert.Equal(1L, await _dr.CountTransfersWithKeyAsync("ledgerdb", key));
+        Assert.Equal(992m, (await _dr.RegionA.GetAccountAsync(customer.Id))!.Balance);
+    }
+
+    [Fact]
+    public async Task ASecondFailoverWhileRegionBWritesIsRefusedBecauseRegionAIsAStaleCopy()
+    {
+        var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(200m);
+        await _dr.RegionB.WaitForBalanceAsync(customer.Id, 200m, Bound);
+        using (var first = await _dr.FailoverAsync("planned switchover"))
+        {
+            await DrClient.ReadRecordAsync(first);
+        }
+
+        var onB = await PostAsync(_dr.RegionB, customer.Id, funding.Id, 25m);
+        var state = await _dr.StateAsync();
+        Assert.False(state.GetProperty("DrReplicating").GetBoolean());
+        Assert.Contains("stale copy", state.GetProperty("DrReplicationIssue").GetString(), StringComparison.Ordinal);
+
+        using (var second = await _dr.FailoverAsync("a second failover", acceptDataLoss: true))
+        {
+            var problem = await DrClient.ReadRecordAsync(second, HttpStatusCode.Conflict);
+            Assert.Contains("stale copy", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.Contains("POST /dr/failback", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        // Nothing moved: region B writes on, and the transfer it took comes home with the failback.
+        Assert.Equal(DrRegions.B, (await _dr.StateAsync()).GetProperty("ActiveRegion").GetString());
+        await PostAsync(_dr.RegionB, customer.Id, funding.Id, 5m);
+        using var failback = await _dr.FailbackAsync();
+        await DrClient.ReadRecordAsync(failback);
+        Assert.Equal(1L, await _dr.CountTransfersWithKeyAsync("ledgerdb", onB.IdempotencyKey!));
+        Assert.Equal(170m, (await _dr.RegionA.GetAccountAsync(customer.Id))!.Balance);
+        await Eventually.TrueAsync(async () => (await _dr.StateAsync()).GetProperty("DrReplicating").GetBoolean(), Bound, "DR replicating again after the failback");
+    }
+
+    private static async Task<Transfer> PostAsync(LedgerClient ledger, Guid from, Guid to, decimal amount)
+    {
+        using var response = await ledger.PostTransferAsync(from, to, amount);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<Transfer>(LedgerClient.Json))!;
+    }
+}
