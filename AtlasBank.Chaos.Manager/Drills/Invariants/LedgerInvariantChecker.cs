@@ -21,17 +21,27 @@ public sealed class LedgerInvariantChecker(
     /// <summary>
     /// Conservation, no negative balance, entries equal balances and acknowledged-exactly-once (for the
     /// acknowledgements so far); <paramref name="final"/> adds unknown-resolved (each unknown request looked up by
-    /// its Idempotency-Key: 0 or 1 transfer, counted both ways).
+    /// its Idempotency-Key: 0 or 1 transfer, counted both ways). The acknowledgements found as asked are confirmed to
+    /// the workload, which lets them go: the next check looks up only what came since, whatever the run's length.
     /// </summary>
-    public Task<IReadOnlyList<InvariantResult>> CheckAsync(BankWorkload workload, bool final, CancellationToken cancellationToken) =>
-        CheckAsync(workload.Evidence(), final, cancellationToken);
+    public async Task<IReadOnlyList<InvariantResult>> CheckAsync(BankWorkload workload, bool final, CancellationToken cancellationToken)
+    {
+        var evidence = workload.Evidence();
+        var (results, confirmed) = await CheckEvidenceAsync(evidence, final, cancellationToken);
+        workload.Confirm(confirmed);
+        return results;
+    }
 
     /// <summary>The same check against evidence given as data (tests build evidence the ledger never saw).</summary>
-    internal async Task<IReadOnlyList<InvariantResult>> CheckAsync(WorkloadEvidence evidence, bool final, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<InvariantResult>> CheckAsync(WorkloadEvidence evidence, bool final, CancellationToken cancellationToken) =>
+        (await CheckEvidenceAsync(evidence, final, cancellationToken)).Results;
+
+    private async Task<(IReadOnlyList<InvariantResult> Results, IReadOnlySet<WorkloadRequest> Confirmed)> CheckEvidenceAsync(
+        WorkloadEvidence evidence, bool final, CancellationToken cancellationToken)
     {
         var (primary, _) = await SourcesAsync();
         var snapshot = await ReadAsync(primary, "primary", (connection, token) => ReadSnapshotAsync(connection, evidence, final, token), cancellationToken);
-        return LedgerInvariantRules.Check(evidence, snapshot, final, timeProvider.GetUtcNow());
+        return (LedgerInvariantRules.Check(evidence, snapshot, final, timeProvider.GetUtcNow()), LedgerInvariantRules.Confirmed(evidence, snapshot));
     }
 
     /// <summary>

@@ -89,39 +89,26 @@ internal static class LedgerInvariantRules
             [.. mismatched.Select(account => account.Id)], []);
     }
 
-    /// <summary>Every acknowledged request's transfer exists, once, under its own key, with the accounts and amount asked for; no key of the run has two transfers.</summary>
+    /// <summary>
+    /// Every acknowledged request's transfer exists, once, under its own key, with the accounts and amount asked for; no
+    /// key of the run has two transfers. Looks up the acknowledgements no earlier check confirmed, and counts those
+    /// that were (<see cref="WorkloadEvidence.Settled"/>).
+    /// </summary>
     public static InvariantResult AcknowledgedExactlyOnce(WorkloadEvidence evidence, LedgerSnapshot snapshot, DateTimeOffset at)
     {
         var acknowledged = evidence.Requests.Where(request => request.Outcome == WorkloadOutcomes.Acknowledged).ToList();
-        var byId = snapshot.Transfers.GroupBy(transfer => transfer.Id).ToDictionary(group => group.Key, group => group.First());
+        var byId = ById(snapshot);
         var byKey = ByKey(snapshot);
         var findings = new List<string>();
         var accounts = new List<Guid>();
         var transfers = new List<string>();
-
-        void Violated(WorkloadRequest request, string finding, IEnumerable<string> named)
-        {
-            findings.Add(finding);
-            accounts.AddRange([request.From, request.To]);
-            transfers.AddRange(named);
-        }
-
         foreach (var request in acknowledged)
         {
-            if (request.TransferId is { } id)
+            if (Wrong(request, byId, byKey) is var (finding, named))
             {
-                if (!byId.TryGetValue(id, out var transfer))
-                {
-                    Violated(request, $"transfer {id} (Idempotency-Key {request.IdempotencyKey}) was acknowledged but does not exist", [id.ToString()]);
-                }
-                else if (transfer.IdempotencyKey != request.IdempotencyKey || !Matches(transfer, request))
-                {
-                    Violated(request, $"transfer {id} was acknowledged for Idempotency-Key {request.IdempotencyKey} ({Asked(request)}) but holds {Held(transfer)}", [id.ToString()]);
-                }
-            }
-            else if (byKey.GetValueOrDefault(request.IdempotencyKey) is not [var only] || !Matches(only, request))
-            {
-                Violated(request, $"Idempotency-Key {request.IdempotencyKey} was acknowledged (no id in the answer) but has {byKey.GetValueOrDefault(request.IdempotencyKey)?.Count ?? 0} matching transfers", []);
+                findings.Add(finding);
+                accounts.AddRange([request.From, request.To]);
+                transfers.AddRange(named);
             }
         }
 
@@ -132,14 +119,33 @@ internal static class LedgerInvariantRules
             transfers.AddRange(rows.Select(row => row.Id.ToString()));
         }
 
+        var settled = evidence.Settled;
+        var total = settled.AcknowledgedConfirmed + acknowledged.Count;
+        var notKept = settled.AcknowledgedNotKept == 0
+            ? string.Empty
+            : $"; {settled.AcknowledgedNotKept} more were let go unchecked (more than the workload keeps waited for a check)";
         return findings.Count == 0
             ? new(LedgerInvariantNames.AcknowledgedExactlyOnce, at, true,
-                acknowledged.Count == 0
-                    ? "no transfer acknowledged yet"
-                    : $"all {acknowledged.Count} acknowledged transfers exist once, each under its own Idempotency-Key, with the accounts and amount asked for",
+                total == 0
+                    ? "no transfer acknowledged yet" + notKept
+                    : $"all {total} acknowledged transfers exist once, each under its own Idempotency-Key, with the accounts and amount asked for{notKept}",
                 [], [])
             : new(LedgerInvariantNames.AcknowledgedExactlyOnce, at, false,
-                $"{findings.Count} of {acknowledged.Count} acknowledged: {MoneyText.List(findings)}", [.. accounts.Distinct()], [.. transfers.Distinct()]);
+                $"{findings.Count} of {total} acknowledged: {MoneyText.List(findings)}{notKept}", [.. accounts.Distinct()], [.. transfers.Distinct()]);
+    }
+
+    /// <summary>
+    /// The acknowledgements this snapshot shows held (their transfer exists once, as asked, and their key has no
+    /// other): an earlier check's word for them, so the next check need not look them up again.
+    /// </summary>
+    public static IReadOnlySet<WorkloadRequest> Confirmed(WorkloadEvidence evidence, LedgerSnapshot snapshot)
+    {
+        var byId = ById(snapshot);
+        var byKey = ByKey(snapshot);
+        return evidence.Requests
+            .Where(request => request.Outcome == WorkloadOutcomes.Acknowledged)
+            .Where(request => Wrong(request, byId, byKey) is null && byKey.GetValueOrDefault(request.IdempotencyKey) is not { Count: > 1 })
+            .ToHashSet<WorkloadRequest>(ReferenceEqualityComparer.Instance);
     }
 
     /// <summary>Every unknown outcome, looked up by its key, exists once (as asked) or not at all; says how many resolved each way.</summary>
@@ -172,11 +178,40 @@ internal static class LedgerInvariantRules
         }
 
         var counted = $"{unknown.Count} unknown outcomes looked up by Idempotency-Key: {existing} exist once, {absent} absent";
+        if (evidence.Settled.UnknownNotKept > 0)
+        {
+            counted += $" ({evidence.Settled.UnknownNotKept} more were let go unchecked: more than the workload keeps waited for the final check)";
+        }
+
         return findings.Count == 0
             ? new(LedgerInvariantNames.UnknownResolved, at, true, counted, [], [])
             : new(LedgerInvariantNames.UnknownResolved, at, false, $"{counted}, {findings.Count} wrong: {MoneyText.List(findings)}",
                 [.. accounts.Distinct()], [.. transfers.Distinct()]);
     }
+
+    /// <summary>What is wrong with one acknowledgement in the snapshot, and the transfers to name; null when it held.</summary>
+    private static (string Finding, IReadOnlyList<string> Named)? Wrong(
+        WorkloadRequest request, Dictionary<Guid, LedgerTransferRow> byId, Dictionary<string, List<LedgerTransferRow>> byKey)
+    {
+        if (request.TransferId is { } id)
+        {
+            if (!byId.TryGetValue(id, out var transfer))
+            {
+                return ($"transfer {id} (Idempotency-Key {request.IdempotencyKey}) was acknowledged but does not exist", [id.ToString()]);
+            }
+
+            return transfer.IdempotencyKey != request.IdempotencyKey || !Matches(transfer, request)
+                ? ($"transfer {id} was acknowledged for Idempotency-Key {request.IdempotencyKey} ({Asked(request)}) but holds {Held(transfer)}", [id.ToString()])
+                : null;
+        }
+
+        return byKey.GetValueOrDefault(request.IdempotencyKey) is not [var only] || !Matches(only, request)
+            ? ($"Idempotency-Key {request.IdempotencyKey} was acknowledged (no id in the answer) but has {byKey.GetValueOrDefault(request.IdempotencyKey)?.Count ?? 0} matching transfers", [])
+            : null;
+    }
+
+    private static Dictionary<Guid, LedgerTransferRow> ById(LedgerSnapshot snapshot) =>
+        snapshot.Transfers.GroupBy(transfer => transfer.Id).ToDictionary(group => group.Key, group => group.First());
 
     /// <summary>Accounts whose balance is not the sum of their entries (missing accounts are not listed here).</summary>
     private static List<LedgerAccountRow> Mismatched(IEnumerable<Guid> ids, LedgerSnapshot snapshot) =>

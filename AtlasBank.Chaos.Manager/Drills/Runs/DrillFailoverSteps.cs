@@ -70,7 +70,8 @@ public sealed class DrillFailoverSteps(
 
     /// <summary>
     /// Where the old writer's database could not be compared, the run's own acknowledgements tell the loss: every
-    /// transfer acknowledged before the switch began that the new writer lacks.
+    /// transfer acknowledged before the switch began that the new writer lacks, of those the workload keeps in full
+    /// (<see cref="WorkloadOptions.AcknowledgementsKept"/>, minutes: far beyond a replication lag the drill tolerates).
     /// </summary>
     private async Task<FailoverRecord> WithWorkloadRpoAsync(DrillRunContext run, FailoverRecord record, CancellationToken cancellationToken)
     {
@@ -79,9 +80,9 @@ public sealed class DrillFailoverSteps(
             return record;
         }
 
-        var acknowledged = workload.Requests()
-            .Where(request => request.Outcome == WorkloadOutcomes.Acknowledged && request.TransferId is not null && request.FinishedAt <= record.StartedAt)
-            .ToList();
+        // The workload keeps the last minutes of acknowledgements in full: a transfer the old writer acknowledged and
+        // did not replicate is among the last before the switch (older ones were confirmed by the invariant checks).
+        var acknowledged = workload.AcknowledgedUntil(record.StartedAt);
         var present = await databases[record.ToRegion].ExistingTransferIdsAsync([.. acknowledged.Select(request => request.TransferId!.Value)], cancellationToken);
         var lost = acknowledged.Where(request => !present.Contains(request.TransferId!.Value)).ToList();
         record = record with
@@ -105,10 +106,7 @@ public sealed class DrillFailoverSteps(
             return record;
         }
 
-        var firstWrite = workload.Requests()
-            .Where(request => request.Outcome == WorkloadOutcomes.Acknowledged && request.FinishedAt >= promoted)
-            .Select(request => (DateTimeOffset?)request.FinishedAt)
-            .Min();
+        var firstWrite = workload.FirstAcknowledgedAtOrAfter(promoted);
         var timeline = workload.Timeline();
         var faultSecond = (int)Math.Floor(((record.FaultStartedAt ?? record.StartedAt) - run.StartedAt).TotalSeconds);
         var before = timeline.Where(second => second.Second >= 1 && second.Second < faultSecond).ToList();

@@ -45,7 +45,7 @@ public sealed partial class BankWorkload
         _random = random;
         _timeProvider = timeProvider;
         _logger = logger;
-        _log = new WorkloadLog(runStartedAt, timeProvider);
+        _log = new WorkloadLog(runStartedAt, timeProvider, options);
         (_ratePerSecond, _clients) = (plan.RatePerSecond, plan.Clients);
     }
 
@@ -127,11 +127,27 @@ public sealed partial class BankWorkload
             acknowledged + rejected + unknown, acknowledged, rejected, unknown, throughput, p50, p99);
     }
 
-    /// <summary>Every finished request, in the order they finished.</summary>
-    public IReadOnlyList<WorkloadRequest> Requests() => _log.Requests();
+    /// <summary>
+    /// What the invariants check the ledger against, as of now: the acknowledged and unknown requests no check has
+    /// confirmed yet, and what earlier checks settled (<see cref="Confirm"/>).
+    /// </summary>
+    public WorkloadEvidence Evidence()
+    {
+        var (requests, earlier) = _log.Unchecked();
+        return new(AccountIds, FundingAccountId, FundedTotal, _fundingKeys, requests, earlier);
+    }
 
-    /// <summary>What the invariants check the ledger against, as of now.</summary>
-    public WorkloadEvidence Evidence() => new(AccountIds, FundingAccountId, FundedTotal, _fundingKeys, _log.Requests());
+    /// <summary>Lets go of the acknowledgements a check of <see cref="Evidence"/> found in the ledger once and as asked.</summary>
+    public void Confirm(IReadOnlySet<WorkloadRequest> confirmed) => _log.Confirm(confirmed);
+
+    /// <summary>
+    /// The acknowledgements that carried a transfer id and finished by <paramref name="until"/>, of those kept in full
+    /// (<see cref="WorkloadOptions.AcknowledgementsKept"/>): what a failover at that moment may have lost.
+    /// </summary>
+    public IReadOnlyList<WorkloadRequest> AcknowledgedUntil(DateTimeOffset until) => _log.AcknowledgedUntil(until);
+
+    /// <summary>When the first acknowledgement at or after <paramref name="since"/> finished (the first write after a promotion).</summary>
+    public DateTimeOffset? FirstAcknowledgedAtOrAfter(DateTimeOffset since) => _log.FirstAcknowledgedAtOrAfter(since);
 
     private async Task PaceAsync(int client, int ratePerSecond, int clients, DateTimeOffset start, DateTimeOffset? end, SemaphoreSlim inFlight, CancellationToken stop)
     {

@@ -1,22 +1,33 @@
 namespace AtlasBank.Chaos.Manager.Drills.Workload;
 
 /// <summary>
-/// Every finished request of one run, in the order they finished, and the views the run reads of them: the last
-/// window, the per-second timeline and the totals. Thread-safe; readers get copies.
+/// What one run's finished requests come to, in memory that does not grow with the run's length: the totals, a
+/// latency histogram of the whole run, the outcomes of the longest window a probe may ask for, one entry per second
+/// of the timeline, the acknowledgements of the last minutes (for a failover's RPO) and the requests the invariants
+/// have yet to look up. Thread-safe; readers get copies.
 /// </summary>
-internal sealed class WorkloadLog(DateTimeOffset runStartedAt, TimeProvider timeProvider)
+internal sealed class WorkloadLog(DateTimeOffset runStartedAt, TimeProvider timeProvider, WorkloadOptions options)
 {
     private readonly Lock _gate = new();
-    private readonly List<WorkloadRequest> _finished = [];
-    private long _acknowledged;
-    private long _rejected;
-    private long _unknown;
+    private readonly LatencyHistogram _latency = new();
+    private readonly RecentOutcomes _recent = new();
+    private readonly WorkloadTimelineRecorder _timeline = new();
+    private readonly RecentAcknowledgements _acknowledged = new(options.AcknowledgementsKept);
+    private readonly UncheckedRequests _unchecked = new(options.UncheckedLimit);
+    private long _acknowledgedCount;
+    private long _rejectedCount;
+    private long _unknownCount;
+
+    public WorkloadLog(DateTimeOffset runStartedAt, TimeProvider timeProvider)
+        : this(runStartedAt, timeProvider, new WorkloadOptions())
+    {
+    }
 
     public DateTimeOffset RunStartedAt => runStartedAt;
 
     /// <summary>
-    /// Records a request that has just finished; its end is read under the lock, so the log stays in the order
-    /// requests finished and a window can stop at the first older one.
+    /// Records a request that has just finished; its end is read under the lock, so everything is recorded in the
+    /// order requests finished.
     /// </summary>
     public WorkloadRequest Record(string idempotencyKey, Guid from, Guid to, decimal amount, DateTimeOffset dueAt, LedgerTransferResult result)
     {
@@ -24,23 +35,27 @@ internal sealed class WorkloadLog(DateTimeOffset runStartedAt, TimeProvider time
         {
             var latency = (timeProvider.GetUtcNow() - dueAt).TotalMilliseconds;
             var request = new WorkloadRequest(idempotencyKey, from, to, amount, result.Outcome, result.TransferId, dueAt, Math.Max(0, latency), result.Detail);
-            _finished.Add(request);
+            var finishedAt = request.FinishedAt;
+            _latency.Add(request.LatencyMs);
+            _recent.Add(finishedAt, request.LatencyMs, failed: request.Outcome != WorkloadOutcomes.Acknowledged);
+            _timeline.Add(SecondOf(finishedAt), request.Outcome, request.LatencyMs, finishedAt);
             switch (request.Outcome)
             {
-                case WorkloadOutcomes.Acknowledged: _acknowledged++; break;
-                case WorkloadOutcomes.Rejected: _rejected++; break;
-                default: _unknown++; break;
+                case WorkloadOutcomes.Acknowledged:
+                    _acknowledgedCount++;
+                    _acknowledged.Add(request);
+                    _unchecked.Add(request);
+                    break;
+                case WorkloadOutcomes.Rejected:
+                    _rejectedCount++;
+                    break;
+                default:
+                    _unknownCount++;
+                    _unchecked.Add(request);
+                    break;
             }
 
             return request;
-        }
-    }
-
-    public IReadOnlyList<WorkloadRequest> Requests()
-    {
-        lock (_gate)
-        {
-            return [.. _finished];
         }
     }
 
@@ -48,28 +63,17 @@ internal sealed class WorkloadLog(DateTimeOffset runStartedAt, TimeProvider time
     {
         lock (_gate)
         {
-            return (_acknowledged, _rejected, _unknown);
+            return (_acknowledgedCount, _rejectedCount, _unknownCount);
         }
     }
 
-    /// <summary>The requests that finished after <paramref name="since"/>.</summary>
+    /// <summary>The requests that finished after <paramref name="since"/> (at most <see cref="RecentOutcomes.Kept"/> back).</summary>
     public WorkloadWindow Window(DateTimeOffset since)
     {
-        var latencies = new List<double>();
-        var errors = 0;
         lock (_gate)
         {
-            for (var i = _finished.Count - 1; i >= 0 && _finished[i].FinishedAt > since; i--)
-            {
-                latencies.Add(_finished[i].LatencyMs);
-                errors += _finished[i].Outcome == WorkloadOutcomes.Acknowledged ? 0 : 1;
-            }
+            return _recent.Window(since);
         }
-
-        latencies.Sort();
-        return latencies.Count == 0
-            ? new WorkloadWindow(0, null, null)
-            : new WorkloadWindow(latencies.Count, (double)errors / latencies.Count, Percentiles.Of(latencies, 99));
     }
 
     /// <summary>
@@ -78,44 +82,59 @@ internal sealed class WorkloadLog(DateTimeOffset runStartedAt, TimeProvider time
     /// </summary>
     public IReadOnlyList<WorkloadSecond> Timeline(DateTimeOffset? until)
     {
-        var requests = Requests();
-        var last = requests.Count == 0 ? -1 : SecondOf(requests[^1].FinishedAt);
-        if (until is { } now)
+        lock (_gate)
         {
-            last = Math.Max(last, SecondOf(now));
+            return _timeline.Timeline(until is { } now ? SecondOf(now) : -1);
         }
-
-        var seconds = new List<WorkloadSecond>(last + 1);
-        var next = 0;
-        for (var second = 0; second <= last; second++)
-        {
-            var (acknowledged, rejected, unknown) = (0, 0, 0);
-            var latencies = new List<double>();
-            for (; next < requests.Count && SecondOf(requests[next].FinishedAt) <= second; next++)
-            {
-                var request = requests[next];
-                latencies.Add(request.LatencyMs);
-                switch (request.Outcome)
-                {
-                    case WorkloadOutcomes.Acknowledged: acknowledged++; break;
-                    case WorkloadOutcomes.Rejected: rejected++; break;
-                    default: unknown++; break;
-                }
-            }
-
-            latencies.Sort();
-            seconds.Add(new WorkloadSecond(second, acknowledged, rejected, unknown, Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99)));
-        }
-
-        return seconds;
     }
 
-    /// <summary>p50 and p99 over every request so far.</summary>
+    /// <summary>p50 and p99 over every request so far (within 1.6 %: see <see cref="LatencyHistogram"/>).</summary>
     public (double? P50Ms, double? P99Ms) Latency()
     {
-        var latencies = Requests().Select(request => request.LatencyMs).ToList();
-        latencies.Sort();
-        return (Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99));
+        lock (_gate)
+        {
+            return (_latency.Percentile(50), _latency.Percentile(99));
+        }
+    }
+
+    /// <summary>The acknowledged and unknown requests no check has confirmed yet, and what earlier checks settled.</summary>
+    public (IReadOnlyList<WorkloadRequest> Unchecked, EarlierChecks Earlier) Unchecked()
+    {
+        lock (_gate)
+        {
+            return (_unchecked.Waiting(), _unchecked.Earlier());
+        }
+    }
+
+    /// <summary>Lets go of the acknowledgements a check found in the ledger once and as asked.</summary>
+    public void Confirm(IReadOnlySet<WorkloadRequest> confirmed)
+    {
+        lock (_gate)
+        {
+            _unchecked.Confirm(confirmed);
+        }
+    }
+
+    /// <summary>The acknowledgements kept in full (<see cref="WorkloadOptions.AcknowledgementsKept"/>) that carried a transfer id and finished by <paramref name="until"/>.</summary>
+    public IReadOnlyList<WorkloadRequest> AcknowledgedUntil(DateTimeOffset until)
+    {
+        lock (_gate)
+        {
+            return _acknowledged.WithTransferIdUntil(until);
+        }
+    }
+
+    /// <summary>
+    /// When the first acknowledgement at or after <paramref name="since"/> finished: exact while the acknowledgements
+    /// of that moment are kept; after that, the first of the following seconds (at most one second late).
+    /// </summary>
+    public DateTimeOffset? FirstAcknowledgedAtOrAfter(DateTimeOffset since)
+    {
+        lock (_gate)
+        {
+            DateTimeOffset?[] candidates = [_acknowledged.FirstAtOrAfter(since), _timeline.FirstAcknowledgedAfter(SecondOf(since))];
+            return candidates.Min();
+        }
     }
 
     /// <summary>Seconds since the run's start; anything before it (a clock step) counts as second 0.</summary>

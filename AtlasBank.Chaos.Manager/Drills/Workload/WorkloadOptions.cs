@@ -22,4 +22,16 @@ public sealed class WorkloadOptions
     /// <summary>The largest transfer; amounts are drawn from 0.01 to this, in cents.</summary>
     [Range(typeof(decimal), "0.01", "10000")]
     public decimal MaxAmount { get; set; } = 10m;
+
+    /// <summary>
+    /// Acknowledged and unknown requests kept for the invariants to look up one by one; beyond it the oldest are let go
+    /// and counted. A check confirms the acknowledgements it found, so this is reached only when no check could read the
+    /// ledger for a long while (at 500/s, 200 s) or the drill checks no invariants. About 250 bytes each.
+    /// </summary>
+    [Range(1_000, 10_000_000)]
+    public int UncheckedLimit { get; set; } = 100_000;
+
+    /// <summary>How long acknowledgements are kept in full for a failover's RPO and the first write after it.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan AcknowledgementsKept { get; set; } = TimeSpan.FromMinutes(2);
 }
