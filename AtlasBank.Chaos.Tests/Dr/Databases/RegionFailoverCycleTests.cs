@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using AtlasBank.Chaos.Tests.Dr.Routing;
 using AtlasBank.Chaos.Tests.Ledger;
 using AtlasBank.LedgerDr.Ledger;
 using Npgsql;
@@ -28,6 +29,10 @@ public sealed class RegionFailoverCycleTests(AtlasAppFixture fixture)
         await using var regions = await RegionDatabases.CreateAsync(fixture);
         var (a, b) = (regions.A, regions.B);
         await Eventually.TrueAsync(async () => await a.ChecksumAsync(token) == await b.ChecksumAsync(token), RegionDatabases.ReplicationBound, "B to hold A's ledger");
+        // The routing still names A: without the DR lock, the fence keeper would revoke B's grant (and end its
+        // sessions) in the middle of the cycle, as it must for a real second writer.
+        var routing = await RoutingAdmin.ConnectAsync(fixture);
+        await routing.HoldDrLockAsync();
         try
         {
             // Failover: A fenced, B detached from A (A's slot dropped), B the writer.
@@ -85,6 +90,7 @@ public sealed class RegionFailoverCycleTests(AtlasAppFixture fixture)
         finally
         {
             await regions.RestoreHomeAsync();
+            await routing.ReleaseDrLockAsync();
         }
     }
 
