@@ -32,9 +32,9 @@ public static class ChaosAgentServiceExtensions
         builder.Services.AddSingleton<ShadowStore>();
         builder.Services.AddSingleton<ShadowMetrics>();
         builder.Services.AddSingleton<ShadowWorker>();
-        builder.Services.AddHostedService(provider => provider.GetRequiredService<ShadowWorker>());
+        builder.Services.AddSupervisedLoop<ShadowWorker>();
         builder.Services.AddSingleton<DriftValidator>();
-        builder.Services.AddHostedService(provider => provider.GetRequiredService<DriftValidator>());
+        builder.Services.AddSupervisedLoop<DriftValidator>();
         builder.Services.AddHealthChecks().AddCheck<ShadowWorker>("shadow-worker");
 
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.PropertyNamingPolicy = null);

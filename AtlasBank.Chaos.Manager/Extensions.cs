@@ -41,7 +41,7 @@ public static class ChaosManagerServiceExtensions
         builder.Services.AddSingleton<ChaosInjector>();
         builder.Services.AddSingleton<ChaosManagerMetrics>();
         builder.Services.AddSingleton<ChaosServices>();
-        builder.Services.AddHostedService<ChaosStatsRefresher>();
+        builder.Services.AddSupervisedLoop<ChaosStatsRefresher>();
         builder.Services.AddExceptionHandler<RedisUnavailableExceptionHandler>();
 
         builder.Services.AddChaosSecurity();
@@ -52,10 +52,10 @@ public static class ChaosManagerServiceExtensions
         builder.Services.AddSingleton<AuditStore>();
         builder.Services.AddSingleton<IAuditHeadReader>(provider => provider.GetRequiredService<AuditStore>());
         builder.Services.AddSingleton<IAuditAnchorLog, AuditAnchorStore>();
-        builder.Services.AddHostedService<AuditAnchorer>();
+        builder.Services.AddSupervisedLoop<AuditAnchorer>();
         builder.Services.AddSingleton<AuditSpool>();
         builder.Services.AddSingleton<AuditSpoolDrainer>();
-        builder.Services.AddHostedService(provider => provider.GetRequiredService<AuditSpoolDrainer>());
+        builder.Services.AddSupervisedLoop<AuditSpoolDrainer>();
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddExceptionHandler<AuditUnavailableExceptionHandler>();
         builder.Services.AddSingleton<AuditFilter>();
@@ -67,7 +67,7 @@ public static class ChaosManagerServiceExtensions
         builder.Services.AddDrillRuns();
         builder.AddDisasterRecovery();
         builder.Services.AddOptions<AutoDisableOptions>().BindConfiguration(AutoDisableOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddHostedService<AutoDisableMonitor>();
+        builder.Services.AddSupervisedLoop<AutoDisableMonitor>();
 
         // The spec's fields are PascalCase; the API answers in the same casing.
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.PropertyNamingPolicy = null);

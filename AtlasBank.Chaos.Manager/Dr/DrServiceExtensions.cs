@@ -24,7 +24,7 @@ public static class DrServiceExtensions
         builder.Services.AddSingleton<DrOutcomes>();
         builder.Services.AddSingleton<FailoverCoordinator>();
         builder.Services.AddSingleton<FailbackCoordinator>();
-        builder.Services.AddHostedService<DrFenceKeeper>();
+        builder.Services.AddSupervisedLoop<DrFenceKeeper>();
         builder.Services.AddHttpClient(StrandedReconciler.HttpClientName, client => client.BaseAddress = StrandedReconciler.BaseAddress);
         return builder;
     }

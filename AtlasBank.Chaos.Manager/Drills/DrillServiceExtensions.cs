@@ -47,7 +47,7 @@ public static class DrillServiceExtensions
         services.AddSingleton<DrillProbeEvaluator>();
         services.AddSingleton<DrillRunner>();
         services.AddHostedService(provider => provider.GetRequiredService<DrillRunner>());
-        services.AddHostedService<DrillOrphanReaper>();
+        services.AddSupervisedLoop<DrillOrphanReaper>();
         return services;
     }
 }

@@ -21,7 +21,7 @@ public static class SecurityServiceExtensions
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, DeniedAuditingResultHandler>();
         services.AddOptions<DenialAuditOptions>().BindConfiguration(DenialAuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DenialAggregator>();
-        services.AddHostedService(provider => provider.GetRequiredService<DenialAggregator>());
+        services.AddSupervisedLoop<DenialAggregator>();
         services.AddSingleton<KeylessRequestLimiter>();
 
         services.AddRateLimiter(options =>

@@ -22,7 +22,7 @@ public static class ChaosServiceCollectionExtensions
         services.TryAddSingleton<ChaosClientMetrics>();
         services.TryAddSingleton<ChaosHealthCounters>();
         services.TryAddTransient<ChaosHandler>();
-        services.AddHostedService<ChaosStateSynchronizer>();
+        services.AddSupervisedLoop<ChaosStateSynchronizer>();
         return services;
     }
 

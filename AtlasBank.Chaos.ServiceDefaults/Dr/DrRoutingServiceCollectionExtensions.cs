@@ -18,7 +18,7 @@ public static class DrRoutingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DrRoutingCache>();
         services.TryAddTransient<ActiveRegionHandler>();
-        services.AddHostedService<DrRoutingSynchronizer>();
+        services.AddSupervisedLoop<DrRoutingSynchronizer>();
         return services;
     }
 

@@ -66,7 +66,7 @@ public static class LedgerServiceExtensions
         }
 
         builder.Services.AddSingleton<ReplicationMonitor>();
-        builder.Services.AddHostedService(provider => provider.GetRequiredService<ReplicationMonitor>());
+        builder.Services.AddSupervisedLoop<ReplicationMonitor>();
         builder.Services.AddHealthChecks().AddCheck<ReplicationMonitor>(ReplicationMonitor.HealthCheckName, tags: [ReplicationMonitor.HealthCheckName]);
     }
 
@@ -88,7 +88,7 @@ public static class LedgerServiceExtensions
         // Shadowing must never make the ledger unhealthy: no health check on this Redis.
         builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
         builder.Services.AddSingleton<ShadowTap>();
-        builder.Services.AddHostedService<ShadowSamplePublisher>();
+        builder.Services.AddSupervisedLoop<ShadowSamplePublisher>();
     }
 
     /// <summary>A DR ledger without a way to reach the primary could never replicate: refuse to start.</summary>
