@@ -10,6 +10,8 @@ using BenchmarkDotNet.Running;
 //                                                                  transfer latency, DR sync vs async, side by side (default 200, 6)
 // dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- regional-outage [N] [seconds] [report folder]
 //                                                                  the regional-outage drill N times: RTO numbers and RPO (default 5, 60)
+// dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- nemesis --schedules N [--seed S] [--steps K] [--rate R]
+//                                                                  N random fault schedules under the bank workload, checked (default 10, 6 steps, 60/s)
 static int Number(string[] rest, int position, int fallback) =>
     rest.Length > position ? int.Parse(rest[position], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
@@ -23,6 +25,8 @@ switch (args)
         return await SyncReplicationLatency.RunAsync(Number(rest, 0, 200), Number(rest, 1, 6));
     case ["regional-outage", .. var rest]:
         return await RegionalOutageRuns.RunAsync(Number(rest, 0, 5), Number(rest, 1, 60), rest.Length > 2 ? rest[2] : null);
+    case ["nemesis", .. var rest]:
+        return await NemesisRuns.RunAsync(rest);
     case ["soak", .. var rest]:
         return await Soak.RunAsync(TimeSpan.FromMinutes(Number(rest, 0, 30)), Number(rest, 1, 500), Number(rest, 2, 5), Number(rest, 3, 5_000), TimeSpan.FromMinutes(1));
 }
