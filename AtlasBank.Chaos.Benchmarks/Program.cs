@@ -10,7 +10,7 @@ using BenchmarkDotNet.Running;
 //                                                                  transfer latency, DR sync vs async, side by side (default 200, 6)
 // dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- regional-outage [N] [seconds] [report folder]
 //                                                                  the regional-outage drill N times: RTO numbers and RPO (default 5, 60)
-// dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- nemesis --schedules N [--seed S] [--steps K] [--rate R]
+// dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- nemesis --schedules N [--seed S] [--steps K] [--rate R] [--shrink D]
 //                                                                  N random fault schedules under the bank workload, checked (default 10, 6 steps, 60/s)
 static int Number(string[] rest, int position, int fallback) =>
     rest.Length > position ? int.Parse(rest[position], System.Globalization.CultureInfo.InvariantCulture) : fallback;

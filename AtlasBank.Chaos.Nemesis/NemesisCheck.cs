@@ -4,66 +4,125 @@ using CsCheck;
 namespace AtlasBank.Chaos.Nemesis;
 
 /// <summary>
-/// N generated schedules through CsCheck against one running app, one table row each. CsCheck draws the schedules
-/// (one thread: there is one app), and once one fails it keeps drawing, running only smaller schedules than the
-/// smallest failure so far (its shrinking); it ends by naming the smallest failing schedule's seed, which
-/// <c>--seed</c> replays. For every anomaly the row is followed by the schedule's seed and its full history.
+/// Generated schedules through CsCheck against one running app (one thread: there is one app), a table row each.
+/// Two phases, so that a table of N schedules really runs N: <b>explore</b> runs every schedule CsCheck draws and
+/// records the anomalies; <b>shrink</b> then hands the smallest failing seed back to CsCheck, which runs it again and
+/// then only schedules smaller than the smallest failure so far (its shrinking), for a bounded number of draws, and
+/// names the seed of the smallest that still failed. <c>--seed</c> replays one schedule (with the same
+/// <c>--steps</c>: the generator's bounds are part of what a seed means).
 /// </summary>
 public static class NemesisCheck
 {
-    public const string Header = "| # | seed | steps | acknowledged | fail | info (present/absent) | skipped | lost | doubled | renumbered | money delta | regions equal | home | split-brain | faults |";
-    public const string Rule = "|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|---:|---|";
+    public const string Header = "| # | seed | steps | sent/s | acknowledged | fail | info (present/absent) | skipped | lost | doubled | renumbered | money delta | regions equal | home | split-brain | faults |";
+    public const string Rule = "|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|---:|---|";
 
-    /// <returns>The failing seed CsCheck settled on (null: every schedule held), and every schedule's verdict.</returns>
+    /// <summary>Runs <paramref name="schedules"/> (or replays <paramref name="seed"/>), then shrinks the smallest failure within <paramref name="shrinkDraws"/>.</summary>
+    /// <returns>The seed of the smallest failing schedule (null: every schedule held), and every schedule's verdict.</returns>
     public static async Task<(string? FailingSeed, IReadOnlyList<NemesisVerdict> Verdicts)> RunAsync(
-        NemesisTarget target, int schedules, string? seed, NemesisOptions options, TextWriter output, TimeProvider timeProvider)
+        NemesisTarget target, int schedules, string? seed, int shrinkDraws, NemesisOptions options, TextWriter output, TimeProvider timeProvider)
     {
         await using var ledgerHost = await LogicalLedgerHost.StartAsync(target.App, CancellationToken.None);
         var verdicts = new List<NemesisVerdict>();
+        var failures = new List<NemesisSchedule>();
+        var gen = NemesisScheduleGen.Schedules(options.MaxSteps);
+
+        async Task<bool> RunOneAsync(NemesisSchedule schedule)
+        {
+            var verdict = await RunAndPrintAsync(target, ledgerHost, schedule, verdicts.Count + 1, options, output, timeProvider);
+            verdicts.Add(verdict);
+            if (!verdict.Valid)
+            {
+                failures.Add(schedule);
+            }
+
+            return verdict.Valid;
+        }
+
+        output.WriteLine(Header);
+        output.WriteLine(Rule);
+        if (seed is not null)
+        {
+            await Check.SampleAsync(gen, async schedule => { await RunOneAsync(schedule); }, writeLine: _ => { }, seed: seed, iter: 1, threads: 1);
+            return (failures.Count > 0 ? seed : null, verdicts);
+        }
+
+        // Explore: every draw runs and is reported, whatever the ones before found.
+        await Check.SampleAsync(gen, async schedule => { await RunOneAsync(schedule); }, writeLine: _ => { }, iter: schedules, threads: 1);
+        if (failures.Count == 0)
+        {
+            return (null, verdicts);
+        }
+
+        var smallest = failures.OrderBy(s => s.Steps.Count).ThenBy(s => s.Steps.Sum(step => step.DelayMs)).First();
+        if (shrinkDraws <= 0)
+        {
+            return (smallest.Seed, verdicts);
+        }
+
+        output.WriteLine();
+        output.WriteLine($"shrinking from seed {smallest.Seed} ({smallest.Steps.Count} steps), {shrinkDraws} draws: CsCheck runs only schedules smaller than the smallest failure so far");
         output.WriteLine(Header);
         output.WriteLine(Rule);
         try
         {
-            await Check.SampleAsync(NemesisScheduleGen.Schedules(options.MaxSteps), async schedule =>
-            {
-                var (verdict, history) = await NemesisScheduleRun.RunAsync(target, ledgerHost, schedule, options, timeProvider);
-                verdicts.Add(verdict);
-                output.WriteLine(Row(verdicts.Count, schedule, verdict));
-                if (!verdict.Valid)
-                {
-                    output.WriteLine();
-                    output.WriteLine($"ANOMALY, seed {schedule.Seed} (replay: nemesis --seed {schedule.Seed}): {schedule}");
-                    foreach (var anomaly in verdict.Anomalies)
-                    {
-                        output.WriteLine($"  - {anomaly}");
-                    }
-
-                    output.WriteLine("  history:");
-                    foreach (var line in history.Events)
-                    {
-                        output.WriteLine($"  {line}");
-                    }
-
-                    output.WriteLine();
-                    output.WriteLine(Header);
-                    output.WriteLine(Rule);
-                }
-
-                output.Flush();
-                return verdict.Valid;
-            }, writeLine: output.WriteLine, seed: seed, iter: schedules, threads: 1, print: schedule => schedule.ToString());
-            return (null, verdicts);
+            await Check.SampleAsync(gen, RunOneAsync, writeLine: output.WriteLine, seed: smallest.Seed, iter: shrinkDraws, threads: 1,
+                print: schedule => schedule.ToString());
+            return (smallest.Seed, verdicts);
         }
         catch (CsCheckException failure)
         {
             output.WriteLine();
             output.WriteLine($"CsCheck: {failure.Message}");
-            return (ParseSeed(failure.Message), verdicts);
+            return (ParseSeed(failure.Message) ?? smallest.Seed, verdicts);
+        }
+    }
+
+    private static async Task<NemesisVerdict> RunAndPrintAsync(
+        NemesisTarget target, LogicalLedgerHost ledgerHost, NemesisSchedule schedule, int number, NemesisOptions options, TextWriter output, TimeProvider timeProvider)
+    {
+        var history = new NemesisHistory(timeProvider);
+        NemesisVerdict verdict;
+        try
+        {
+            verdict = await NemesisScheduleRun.RunAsync(target, ledgerHost, schedule, history, options, timeProvider);
+        }
+        catch (Exception ex)
+        {
+            // The harness itself failed (the app could not be set up or read): no verdict; the history so far.
+            output.WriteLine($"| {number} | {schedule.Seed} | {schedule.Steps.Count} | harness error: {ex.GetType().Name}: {ex.Message} |");
+            Print(output, history);
+            throw;
+        }
+
+        output.WriteLine(Row(number, schedule, verdict));
+        if (!verdict.Valid)
+        {
+            output.WriteLine();
+            output.WriteLine($"ANOMALY, seed {schedule.Seed} (replay: nemesis --seed {schedule.Seed} --steps {options.MaxSteps}): {schedule}");
+            foreach (var anomaly in verdict.Anomalies)
+            {
+                output.WriteLine($"  - {anomaly}");
+            }
+
+            Print(output, history);
+            output.WriteLine();
+        }
+
+        output.Flush();
+        return verdict;
+    }
+
+    private static void Print(TextWriter output, NemesisHistory history)
+    {
+        output.WriteLine("  history:");
+        foreach (var line in history.Events)
+        {
+            output.WriteLine($"  {line}");
         }
     }
 
     public static string Row(int number, NemesisSchedule schedule, NemesisVerdict v) => string.Create(CultureInfo.InvariantCulture,
-        $"| {number} | {schedule.Seed} | {schedule.Steps.Count} | {v.Acknowledged} | {v.Failed} | {v.Info} ({v.InfoPresent}/{v.InfoAbsent}) | {v.Skipped} | {v.Lost} | {v.Doubled} | {v.Renumbered} | {v.MoneyDelta:0.00} | {(v.RegionsEqual ? "yes" : "NO")} | {(v.Home ? "yes" : "NO")} | {v.SplitBrain.Count} | {string.Join(" ", schedule.Steps.Select(s => s.Fault))} |");
+        $"| {number} | {schedule.Seed} | {schedule.Steps.Count} | {v.SentPerSecond:0} | {v.Acknowledged} | {v.Failed} | {v.Info} ({v.InfoPresent}/{v.InfoAbsent}) | {v.Skipped} | {v.Lost} | {v.Doubled} | {v.Renumbered} | {v.MoneyDelta:0.00} | {(v.RegionsEqual ? "yes" : "NO")} | {(v.Home ? "yes" : "NO")} | {v.SplitBrain.Count} | {string.Join(" ", schedule.Steps.Select(s => s.Fault))} |");
 
     /// <summary>CsCheck's message begins <c>Set seed: "…"</c>.</summary>
     private static string? ParseSeed(string message)

@@ -68,7 +68,9 @@ public sealed class NemesisChecker(NemesisTarget target, TimeProvider timeProvid
             anomalies.Add("the bank did not end home (region A writing, region B streaming)");
         }
 
-        return new NemesisVerdict(acknowledged.Count, failed.Count, info.Count,
+        var span = transfers.Count == 0 ? TimeSpan.Zero : transfers.Max(t => t.InvokedAt) - transfers.Min(t => t.InvokedAt);
+        var sentPerSecond = span > TimeSpan.Zero ? transfers.Count / span.TotalSeconds : 0;
+        return new NemesisVerdict(sentPerSecond, acknowledged.Count, failed.Count, info.Count,
             info.Count(t => atHome.ContainsKey(t.IdempotencyKey)), info.Count(t => !atHome.ContainsKey(t.IdempotencyKey)), skipped,
             lost.Count, doubled.Count, renumbered, total - accounts.FundedTotal, regionsEqual, home, splitBrain, invariants, anomalies);
     }

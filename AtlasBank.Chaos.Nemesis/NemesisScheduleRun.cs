@@ -7,10 +7,9 @@ namespace AtlasBank.Chaos.Nemesis;
 /// </summary>
 public static class NemesisScheduleRun
 {
-    public static async Task<(NemesisVerdict Verdict, NemesisHistory History)> RunAsync(
-        NemesisTarget target, LogicalLedgerHost ledgerHost, NemesisSchedule schedule, NemesisOptions options, TimeProvider timeProvider)
+    public static async Task<NemesisVerdict> RunAsync(
+        NemesisTarget target, LogicalLedgerHost ledgerHost, NemesisSchedule schedule, NemesisHistory history, NemesisOptions options, TimeProvider timeProvider)
     {
-        var history = new NemesisHistory(timeProvider);
         var nemesis = new NemesisFaultExecutor(target, history);
         using var ledger = ledgerHost.CreateClient();
         var workload = new NemesisBankWorkload(ledger, history, timeProvider, options);
@@ -40,7 +39,6 @@ public static class NemesisScheduleRun
         }
 
         history.Complete(NemesisFaultExecutor.Process, home ? OperationType.Ok : OperationType.Fail, "healed", homeDetail);
-        var verdict = await new NemesisChecker(target, timeProvider).CheckAsync(accounts, history.Transfers, home, workload.Skipped, options.ConvergenceBound);
-        return (verdict, history);
+        return await new NemesisChecker(target, timeProvider).CheckAsync(accounts, history.Transfers, home, workload.Skipped, options.ConvergenceBound);
     }
 }

@@ -7,10 +7,11 @@ namespace AtlasBank.Chaos.Nemesis;
 /// <see cref="Doubled"/>: keys of the run with two or more transfers in either region; <see cref="Renumbered"/>:
 /// acknowledged keys whose transfer exists once at home under another id than the one acknowledged (the reconciler
 /// re-posted it: a client holding the old id finds nothing, but no money moved twice or was lost);
+/// <see cref="SentPerSecond"/>: transfers invoked a second while the workload ran (skipped ticks not counted);
 /// <see cref="InfoPresent"/> and <see cref="InfoAbsent"/>: how the unknown outcomes resolved.
 /// </summary>
 public sealed record NemesisVerdict(
-    int Acknowledged, int Failed, int Info, int InfoPresent, int InfoAbsent, int Skipped,
+    double SentPerSecond, int Acknowledged, int Failed, int Info, int InfoPresent, int InfoAbsent, int Skipped,
     int Lost, int Doubled, int Renumbered, decimal MoneyDelta, bool RegionsEqual, bool Home, IReadOnlyList<string> SplitBrain,
     IReadOnlyList<InvariantResult> Invariants, IReadOnlyList<string> Anomalies)
 {
