@@ -23,6 +23,8 @@ public static class NemesisRuns
             RatePerSecond = int.Parse(Option("--rate") ?? "60", CultureInfo.InvariantCulture),
         };
 
+        // Hundreds of requests wait at once while a region is frozen; the pool should not have to grow into that slowly.
+        ThreadPool.SetMinThreads(64, 64);
         await using var app = await BenchmarkApp.StartAsync([], quietResources: true, "chaos-manager", "ledgerapi", "ledgerapi-dr", "redis");
         using var start = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         using var target = await NemesisTarget.ConnectAsync(app, BenchmarkApp.ApiKey, start.Token);

@@ -20,7 +20,7 @@ public sealed record NemesisOptions
     public int MaxInFlight { get; init; } = 300;
 
     /// <summary>The workload goes on this long at home after the heal, before it stops.</summary>
-    public TimeSpan SettleAtHome { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan SettleAtHome { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long both regions may take to become equal once the workload stopped.</summary>
     public TimeSpan ConvergenceBound { get; init; } = TimeSpan.FromSeconds(30);

@@ -25,6 +25,14 @@ public static class NemesisScheduleGen
 
     public static Gen<NemesisSchedule> Schedules(int maxSteps) => new SeededSchedules(Step.List[1, maxSteps]);
 
+    /// <summary>The schedule a seed stands for under these bounds: what <c>--seed</c> replays.</summary>
+    public static NemesisSchedule FromSeed(string seed, int maxSteps)
+    {
+        NemesisSchedule? schedule = null;
+        Schedules(maxSteps).Sample(drawn => { schedule = drawn; }, seed: seed, iter: 1, threads: 1);
+        return schedule!;
+    }
+
     /// <summary>
     /// Keeps the seed CsCheck generates each schedule from (the PCG's state before generating: the string CsCheck
     /// prints for a failure and parses back from <c>seed:</c>), so every table row can name its own replay seed.
