@@ -25,12 +25,29 @@ public static class NemesisRuns
 
         // Hundreds of requests wait at once while a region is frozen; the pool should not have to grow into that slowly.
         ThreadPool.SetMinThreads(64, 64);
-        await using var app = await BenchmarkApp.StartAsync([], quietResources: true, "chaos-manager", "ledgerapi", "ledgerapi-dr", "redis");
-        using var start = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        using var target = await NemesisTarget.ConnectAsync(app, BenchmarkApp.ApiKey, start.Token);
+        // The current app and its target; a schedule that cannot bring the bank home gets the next schedule a fresh one.
+        var apps = new List<(Aspire.Hosting.DistributedApplication App, NemesisTarget Target)>();
+        async Task<NemesisTarget> StartAppAsync()
+        {
+            if (apps.Count > 0)
+            {
+                apps[^1].Target.Dispose();
+                await apps[^1].App.DisposeAsync();
+            }
+
+            var app = await BenchmarkApp.StartAsync([], quietResources: true, "chaos-manager", "ledgerapi", "ledgerapi-dr", "redis");
+            using var start = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var target = await NemesisTarget.ConnectAsync(app, BenchmarkApp.ApiKey, start.Token);
+            apps.Add((app, target));
+            return target;
+        }
+
+        var first = await StartAppAsync();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"nemesis: {schedules} schedules of 1–{options.MaxSteps} steps{(seed is null ? string.Empty : $" from seed {seed}")}, {options.RatePerSecond} transfers/s through http://ledger"));
-        var (failingSeed, verdicts) = await NemesisCheck.RunAsync(target, schedules, seed, shrinkDraws, options, Console.Out, TimeProvider.System);
+        var (failingSeed, verdicts) = await NemesisCheck.RunAsync(first, schedules, seed, shrinkDraws, options, Console.Out, TimeProvider.System, StartAppAsync);
+        apps[^1].Target.Dispose();
+        await apps[^1].App.DisposeAsync();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{verdicts.Count} schedules run: {verdicts.Count(v => !v.Valid)} with anomalies; lost {verdicts.Sum(v => v.Lost)}, doubled {verdicts.Sum(v => v.Doubled)}, split-brain {verdicts.Count(v => v.SplitBrain.Count > 0)}, acknowledged {verdicts.Sum(v => v.Acknowledged)}"));
         if (failingSeed is not null)

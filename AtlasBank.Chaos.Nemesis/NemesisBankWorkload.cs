@@ -110,8 +110,9 @@ public sealed class NemesisBankWorkload(HttpClient ledger, NemesisHistory histor
                 history.Record(process, Completed(type, null, region, epoch, false, $"{status} {Title(body)}"));
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or JsonException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever the client threw (a timeout, a reset, the standard handler's open circuit after earlier attempts): unknown.
             history.Record(process, Completed(OperationType.Info, null, null, null, false, $"{ex.GetType().Name}: {ex.Message}"));
         }
         finally
@@ -162,8 +163,10 @@ public sealed class NemesisBankWorkload(HttpClient ledger, NemesisHistory histor
                     return;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException
+                || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
+                // Not there yet: a region still coming back, or the standard handler's circuit still open from the last schedule.
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(250), timeProvider, cancellationToken);

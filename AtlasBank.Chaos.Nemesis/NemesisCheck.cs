@@ -18,66 +18,101 @@ public static class NemesisCheck
 
     /// <summary>Runs <paramref name="schedules"/> (or replays <paramref name="seed"/>), then shrinks the smallest failure within <paramref name="shrinkDraws"/>.</summary>
     /// <returns>The seed of the smallest failing schedule (null: every schedule held), and every schedule's verdict.</returns>
+    /// <param name="restart">
+    /// A fresh app, for after a schedule that could not bring the bank home (e.g. region B left unsubscribed): every later
+    /// schedule would inherit the broken topology and fail for it. Null: go on with the same app.
+    /// </param>
     public static async Task<(string? FailingSeed, IReadOnlyList<NemesisVerdict> Verdicts)> RunAsync(
-        NemesisTarget target, int schedules, string? seed, int shrinkDraws, NemesisOptions options, TextWriter output, TimeProvider timeProvider)
+        NemesisTarget target, int schedules, string? seed, int shrinkDraws, NemesisOptions options, TextWriter output, TimeProvider timeProvider,
+        Func<Task<NemesisTarget>>? restart = null)
     {
-        await using var ledgerHost = await LogicalLedgerHost.StartAsync(target.App, CancellationToken.None);
-        var verdicts = new List<NemesisVerdict>();
-        var failures = new List<NemesisSchedule>();
-        var gen = NemesisScheduleGen.Schedules(options.MaxSteps);
-
-        async Task<bool> RunOneAsync(NemesisSchedule schedule)
-        {
-            var verdict = await RunAndPrintAsync(target, ledgerHost, schedule, verdicts.Count + 1, options, output, timeProvider);
-            verdicts.Add(verdict);
-            if (!verdict.Valid)
-            {
-                failures.Add(schedule);
-            }
-
-            return verdict.Valid;
-        }
-
-        output.WriteLine(Header);
-        output.WriteLine(Rule);
-        if (seed is not null)
-        {
-            await Check.SampleAsync(gen, async schedule => { await RunOneAsync(schedule); }, writeLine: _ => { }, seed: seed, iter: 1, threads: 1);
-            return (failures.Count > 0 ? seed : null, verdicts);
-        }
-
-        // Explore: every draw runs and is reported, whatever the ones before found.
-        await Check.SampleAsync(gen, async schedule => { await RunOneAsync(schedule); }, writeLine: _ => { }, iter: schedules, threads: 1);
-        if (failures.Count == 0)
-        {
-            return (null, verdicts);
-        }
-
-        var smallest = failures.OrderBy(s => s.Steps.Count).ThenBy(s => s.Steps.Sum(step => step.DelayMs)).First();
-        if (shrinkDraws <= 0)
-        {
-            return (smallest.Seed, verdicts);
-        }
-
-        output.WriteLine();
-        output.WriteLine($"shrinking from seed {smallest.Seed} ({smallest.Steps.Count} steps), {shrinkDraws} draws: CsCheck runs only schedules smaller than the smallest failure so far");
-        output.WriteLine(Header);
-        output.WriteLine(Rule);
+        var ledgerHost = await LogicalLedgerHost.StartAsync(target.App, CancellationToken.None);
         try
         {
-            await Check.SampleAsync(gen, RunOneAsync, writeLine: output.WriteLine, seed: smallest.Seed, iter: shrinkDraws, threads: 1,
-                print: schedule => schedule.ToString());
-            return (smallest.Seed, verdicts);
+            return await RunAsync();
         }
-        catch (CsCheckException failure)
+        finally
         {
+            await ledgerHost.DisposeAsync();
+        }
+
+        // Explore and shrink, on whichever app is current: a restart replaces the target and the ledger host.
+        async Task<(string?, IReadOnlyList<NemesisVerdict>)> RunAsync()
+        {
+            var verdicts = new List<NemesisVerdict>();
+            var failures = new List<NemesisSchedule>();
+            var gen = NemesisScheduleGen.Schedules(options.MaxSteps);
+
+            var harnessErrors = 0;
+            async Task<bool> RunOneAsync(NemesisSchedule schedule)
+            {
+                var verdict = await RunAndPrintAsync(target, ledgerHost, schedule, verdicts.Count + harnessErrors + 1, options, output, timeProvider);
+                if (verdict is null)
+                {
+                    // The harness could not set up or read the app: no verdict about the system, and no failure for CsCheck to shrink.
+                    harnessErrors++;
+                    return true;
+                }
+
+                verdicts.Add(verdict);
+                if (!verdict.Valid)
+                {
+                    failures.Add(schedule);
+                }
+
+                if (!verdict.Home && restart is not null)
+                {
+                    output.WriteLine("(the bank could not be brought home: the next schedule runs on a fresh app)");
+                    await ledgerHost.DisposeAsync();
+                    target = await restart();
+                    ledgerHost = await LogicalLedgerHost.StartAsync(target.App, CancellationToken.None);
+                }
+
+                return verdict.Valid;
+            }
+
+            output.WriteLine(Header);
+            output.WriteLine(Rule);
+            if (seed is not null)
+            {
+                await Check.SampleAsync(gen, async schedule => { await RunOneAsync(schedule); }, writeLine: _ => { }, seed: seed, iter: 1, threads: 1);
+                return (failures.Count > 0 ? seed : null, verdicts);
+            }
+
+            // Explore: every draw runs and is reported, whatever the ones before found.
+            await Check.SampleAsync(gen, async schedule => { await RunOneAsync(schedule); }, writeLine: _ => { }, iter: schedules, threads: 1);
+            if (failures.Count == 0)
+            {
+                return (null, verdicts);
+            }
+
+            var smallest = failures.OrderBy(s => s.Steps.Count).ThenBy(s => s.Steps.Sum(step => step.DelayMs)).First();
+            if (shrinkDraws <= 0)
+            {
+                return (smallest.Seed, verdicts);
+            }
+
             output.WriteLine();
-            output.WriteLine($"CsCheck: {failure.Message}");
-            return (ParseSeed(failure.Message) ?? smallest.Seed, verdicts);
+            output.WriteLine($"shrinking from seed {smallest.Seed} ({smallest.Steps.Count} steps), {shrinkDraws} draws: CsCheck runs only schedules smaller than the smallest failure so far");
+            output.WriteLine(Header);
+            output.WriteLine(Rule);
+            try
+            {
+                await Check.SampleAsync(gen, RunOneAsync, writeLine: output.WriteLine, seed: smallest.Seed, iter: shrinkDraws, threads: 1,
+                    print: schedule => schedule.ToString());
+                return (smallest.Seed, verdicts);
+            }
+            catch (CsCheckException failure)
+            {
+                output.WriteLine();
+                output.WriteLine($"CsCheck: {failure.Message}");
+                return (ParseSeed(failure.Message) ?? smallest.Seed, verdicts);
+            }
         }
     }
 
-    private static async Task<NemesisVerdict> RunAndPrintAsync(
+    /// <returns>The verdict, or null when the harness itself failed (printed with the history so far).</returns>
+    private static async Task<NemesisVerdict?> RunAndPrintAsync(
         NemesisTarget target, LogicalLedgerHost ledgerHost, NemesisSchedule schedule, int number, NemesisOptions options, TextWriter output, TimeProvider timeProvider)
     {
         var history = new NemesisHistory(timeProvider);
@@ -86,12 +121,12 @@ public static class NemesisCheck
         {
             verdict = await NemesisScheduleRun.RunAsync(target, ledgerHost, schedule, history, options, timeProvider);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The harness itself failed (the app could not be set up or read): no verdict; the history so far.
             output.WriteLine($"| {number} | {schedule.Seed} | {schedule.Steps.Count} | harness error: {ex.GetType().Name}: {ex.Message} |");
             Print(output, history);
-            throw;
+            return null;
         }
 
         output.WriteLine(Row(number, schedule, verdict));

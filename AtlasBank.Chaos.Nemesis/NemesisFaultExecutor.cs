@@ -126,7 +126,7 @@ public sealed class NemesisFaultExecutor(NemesisTarget target, NemesisHistory hi
         var enabled = await ReadAsync(NemesisTarget.RegionBDatabase, "SELECT subenabled FROM pg_subscription WHERE subname = $1", LedgerReplication.SubscriptionName);
         if (enabled is not bool on)
         {
-            return (OperationType.Fail, "no subscription on region B");
+            return (OperationType.Fail, "no subscription on region B, or region B did not answer");
         }
 
         var change = on ? "DISABLE" : "ENABLE";
