@@ -73,6 +73,28 @@ public sealed class NemesisFaultExecutor(NemesisTarget target, NemesisHistory hi
         {
             await ToggleReplicaAsync(target.ManagerReplicas.ToList().IndexOf(replica));
         }
+
+        // A server the nemesis never stopped may still have gone (seen once: region A's postmaster exited after a
+        // freeze and two failovers). Start it, as an operation of the history, so the check and the next schedule
+        // have both regions.
+        foreach (var server in new[] { NemesisTarget.RegionAServer, NemesisTarget.RegionBServer })
+        {
+            if (target.App.ResourceNotifications.TryGetCurrentState(server, out var state)
+                && state.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart")
+            {
+                await OperationAsync("start-exited", server, async () =>
+                {
+                    var started = await target.App.ResourceCommands.ExecuteCommandAsync(server, KnownResourceCommands.StartCommand).WaitAsync(CommandBound);
+                    if (!started.Success)
+                    {
+                        return (OperationType.Fail, started.Message ?? "start refused");
+                    }
+
+                    await target.App.ResourceNotifications.WaitForResourceHealthyAsync(server).WaitAsync(HealthyBound);
+                    return (OperationType.Ok, $"was {state.Snapshot.State?.Text}; healthy");
+                });
+            }
+        }
     }
 
     /// <summary>A frozen server is thawed and a stopped one started, whichever step names it; a running one is frozen or stopped.</summary>
