@@ -7,7 +7,8 @@ namespace AtlasBank.Chaos.Nemesis;
 /// <summary>
 /// Ends every schedule the same way: every fault healed (servers thawed and started, Redis thawed, killed replicas
 /// started), the bank home (a failover the manager left switching completed, then failback while region B writes,
-/// each retried within a bound), sync mode off, region B subscribed and streaming. Each step is an operation of the
+/// each retried within a bound), the last failover's stranded transfers reconciled, sync mode off, region B subscribed
+/// and streaming. Each step is an operation of the
 /// history; <see cref="HealAsync"/> says whether the bank ended home.
 /// </summary>
 public static class NemesisHeal
@@ -29,8 +30,17 @@ public static class NemesisHeal
         var home = await BringHomeAsync(nemesis, timeProvider);
         await nemesis.OperationAsync("sync-off", NemesisTarget.RegionADatabase,
             () => nemesis.ExecuteAsync(NemesisTarget.RegionADatabase, "ALTER SYSTEM RESET synchronous_standby_names; SELECT pg_reload_conf()", "off"));
+        // What the last failover stranded, re-applied as an operator would after any failover (a failback does it
+        // itself; a second failover back home does not); the checker then judges what is still missing.
+        await nemesis.DrCallAsync("heal-reconcile", "/dr/reconcile", null);
         var streaming = await nemesis.OperationAsync("resume-replication", NemesisTarget.RegionBDatabase, async () =>
         {
+            if (await nemesis.ReadAsync(NemesisTarget.RegionBDatabase, "SELECT count(*) FROM pg_subscription WHERE subname = $1",
+                    LedgerReplication.SubscriptionName) is 0L)
+            {
+                return (OperationType.Fail, "region B has no subscription: nothing replicates region A's writes");
+            }
+
             if (await nemesis.ReadAsync(NemesisTarget.RegionBDatabase, "SELECT subenabled FROM pg_subscription WHERE subname = $1",
                     LedgerReplication.SubscriptionName) is false)
             {
