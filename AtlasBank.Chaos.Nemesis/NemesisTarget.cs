@@ -21,7 +21,7 @@ public sealed class NemesisTarget : IDisposable
     public const string Manager = "chaos-manager";
     public const string Redis = "redis";
 
-    public static readonly TimeSpan DrCallTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DrCallTimeout = TimeSpan.FromSeconds(120);
 
     private NemesisTarget(DistributedApplication app, HttpClient manager, string regionA, string regionB, IReadOnlyList<string> managerReplicas)
     {

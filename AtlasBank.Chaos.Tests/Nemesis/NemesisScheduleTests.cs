@@ -12,7 +12,8 @@ namespace AtlasBank.Chaos.Tests.Nemesis;
 public sealed class NemesisScheduleTests(AtlasAppFixture fixture)
 {
     private const int ShortSchedules = 3;
-    private static readonly TimeSpan ScheduleBound = TimeSpan.FromMinutes(4);
+    // About a minute on a quiet machine; the bound is for a loaded one, where a failback alone can take over a minute.
+    private static readonly TimeSpan ScheduleBound = TimeSpan.FromMinutes(8);
 
     [Theory]
     [InlineData("7mHoLSsFx7m1")] // replication paused, then a failover: transfers stranded on region A
