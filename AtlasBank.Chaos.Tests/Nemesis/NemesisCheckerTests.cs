@@ -17,7 +17,7 @@ public sealed class NemesisCheckerTests(AtlasAppFixture fixture)
         using var ledger = ledgerHost.CreateClient();
         var history = new NemesisHistory(TimeProvider.System);
         var workload = new NemesisBankWorkload(ledger, history, TimeProvider.System, new NemesisOptions());
-        var accounts = await workload.OpenAccountsAsync($"nem-lost-{Guid.NewGuid():N}"[..20], connecting.Token).WaitAsync(AtlasAppFixture.RequestTimeout);
+        var accounts = await workload.OpenAccountsAsync($"nem-lost-{Guid.NewGuid():N}"[..20], CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1));
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
         {
             await workload.RunAsync(accounts, stop.Token).WaitAsync(AtlasAppFixture.RequestTimeout);
