@@ -19,7 +19,12 @@ namespace AtlasBank.Chaos.Nemesis;
 /// </remarks>
 public sealed class NemesisChecker(NemesisTarget target, TimeProvider timeProvider)
 {
-    private static readonly TimeSpan ReadBound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ReadBound = TimeSpan.FromSeconds(60);
+
+    // The faults' connections give up in seconds (a frozen server must not hold a step); the check runs once every
+    // fault is healed, and on a loaded machine its reads may well take longer than that.
+    private readonly string _regionA = Patient(target.RegionAConnectionString);
+    private readonly string _regionB = Patient(target.RegionBConnectionString);
 
     public async Task<NemesisVerdict> CheckAsync(
         BankAccounts accounts, IReadOnlyList<TransferRecord> transfers, bool home, int skipped, TimeSpan convergenceBound)
@@ -31,7 +36,7 @@ public sealed class NemesisChecker(NemesisTarget target, TimeProvider timeProvid
                 started + t.InvokedAt, (t.CompletedAt - t.InvokedAt).TotalMilliseconds, t.Detail))]);
 
         LedgerSnapshot snapshot;
-        await using (var connection = new NpgsqlConnection(target.RegionAConnectionString))
+        await using (var connection = new NpgsqlConnection(_regionA))
         {
             await connection.OpenAsync().WaitAsync(ReadBound);
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
@@ -39,8 +44,8 @@ public sealed class NemesisChecker(NemesisTarget target, TimeProvider timeProvid
         }
 
         var invariants = LedgerInvariantRules.Check(evidence, snapshot, final: true, timeProvider.GetUtcNow());
-        var atHome = await KeyCountsAsync(target.RegionAConnectionString, accounts.RunId);
-        var atRegionB = await KeyCountsAsync(target.RegionBConnectionString, accounts.RunId);
+        var atHome = await KeyCountsAsync(_regionA, accounts.RunId);
+        var atRegionB = await KeyCountsAsync(_regionB, accounts.RunId);
 
         var acknowledged = transfers.Where(t => t.Type == OperationType.Ok).ToList();
         var info = transfers.Where(t => t.Type == OperationType.Info).ToList();
@@ -75,6 +80,9 @@ public sealed class NemesisChecker(NemesisTarget target, TimeProvider timeProvid
             lost.Count, doubled.Count, renumbered, total - accounts.FundedTotal, regionsEqual, home, splitBrain, invariants, anomalies);
     }
 
+    private static string Patient(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 30, CommandTimeout = 60 }.ConnectionString;
+
     private static string Outcome(OperationType type) => type switch
     {
         OperationType.Ok => WorkloadOutcomes.Acknowledged,
@@ -88,8 +96,8 @@ public sealed class NemesisChecker(NemesisTarget target, TimeProvider timeProvid
         var started = timeProvider.GetTimestamp();
         do
         {
-            var a = await DigestAsync(target.RegionAConnectionString);
-            var b = await DigestAsync(target.RegionBConnectionString);
+            var a = await DigestAsync(_regionA);
+            var b = await DigestAsync(_regionB);
             if (a is not null && a == b)
             {
                 return true;
