@@ -16,13 +16,17 @@ internal static class BenchmarkApp
     public static readonly string ApiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
 
     /// <summary>Starts the app with <paramref name="arguments"/> on top, and waits until <paramref name="healthy"/> are.</summary>
-    public static async Task<DistributedApplication> StartAsync(IEnumerable<string> arguments, params string[] healthy)
+    public static Task<DistributedApplication> StartAsync(IEnumerable<string> arguments, params string[] healthy) =>
+        StartAsync(arguments, quietResources: false, healthy);
+
+    /// <param name="quietResources">Drop the resources' own logs (a nemesis makes PostgreSQL log every statement it cancels).</param>
+    public static async Task<DistributedApplication> StartAsync(IEnumerable<string> arguments, bool quietResources, params string[] healthy)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AtlasBank_Chaos_AppHost>(
             ["--Infra:Mode=processes", $"--Parameters:chaos-api-key={ApiKey}", .. arguments],
             (options, _) => options.DisableDashboard = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("AtlasBank.Chaos.AppHost.Resources", LogLevel.Warning).AddFilter("Aspire.Hosting", LogLevel.Warning)
+            .AddFilter("AtlasBank.Chaos.AppHost.Resources", quietResources ? LogLevel.None : LogLevel.Warning).AddFilter("Aspire.Hosting", LogLevel.Warning)
             .AddFilter("System.Net.Http", LogLevel.Warning).AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         var app = await builder.BuildAsync();
         await app.StartAsync().WaitAsync(StartTimeout);

@@ -13,6 +13,8 @@ using BenchmarkDotNet.Running;
 //                                                                  the regional-outage drill N times: RTO numbers and RPO (default 5, 60)
 // dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- workload-memory [minutes] [rate]
 //                                                                  the drill workload log's memory, old list vs new, side by side (default 60, 500)
+// dotnet run -c Release --project AtlasBank.Chaos.Benchmarks -- nemesis --schedules N [--seed S] [--steps K] [--rate R] [--shrink D]
+//                                                                  N random fault schedules under the bank workload, checked (default 10, 6 steps, 60/s)
 static int Number(string[] rest, int position, int fallback) =>
     rest.Length > position ? int.Parse(rest[position], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
@@ -28,6 +30,8 @@ switch (args)
         return await RegionalOutageRuns.RunAsync(Number(rest, 0, 5), Number(rest, 1, 60), rest.Length > 2 ? rest[2] : null);
     case ["workload-memory", .. var rest]:
         return WorkloadLogMemory.Run(Number(rest, 0, 60), Number(rest, 1, 500));
+    case ["nemesis", .. var rest]:
+        return await NemesisRuns.RunAsync(rest);
     case ["soak", .. var rest]:
         return await Soak.RunAsync(TimeSpan.FromMinutes(Number(rest, 0, 30)), Number(rest, 1, 500), Number(rest, 2, 5), Number(rest, 3, 5_000), TimeSpan.FromMinutes(1));
 }

@@ -56,11 +56,21 @@ public sealed class ActiveRegionWriteGate(DrRoutingCache routing, IOptions<Ledge
 /// </summary>
 internal sealed class ActiveRegionWriteFilter(ActiveRegionWriteGate gate) : IEndpointFilter
 {
+    /// <summary>On every write this ledger let through: its region (<see cref="DrRegions"/>).</summary>
+    public const string WriteRegionHeader = DrWriteHeaders.Region;
+
+    /// <summary>On every write this ledger let through: the routing epoch it was admitted under.</summary>
+    public const string WriteEpochHeader = DrWriteHeaders.Epoch;
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var (state, pass) = gate.TryEnter();
         if (pass is not null)
         {
+            // The write record a caller keeps: which region let the write through, under which routing epoch (the
+            // nemesis's split-brain check compares these across regions with the requests' times).
+            context.HttpContext.Response.Headers[WriteRegionHeader] = gate.Region;
+            context.HttpContext.Response.Headers[WriteEpochHeader] = state.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
             using (pass)
             {
                 return await next(context);

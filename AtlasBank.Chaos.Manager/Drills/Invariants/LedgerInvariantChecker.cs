@@ -163,7 +163,8 @@ public sealed class LedgerInvariantChecker(
         exception is NpgsqlException or TimeoutException or InvalidOperationException
         || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
-    private static async Task<LedgerSnapshot> ReadSnapshotAsync(NpgsqlConnection connection, WorkloadEvidence evidence, bool final, CancellationToken cancellationToken)
+    /// <summary>What one check reads, in the caller's transaction (the nemesis reads each region with it too).</summary>
+    internal static async Task<LedgerSnapshot> ReadSnapshotAsync(NpgsqlConnection connection, WorkloadEvidence evidence, bool final, CancellationToken cancellationToken)
     {
         Guid[] runAccounts = [.. evidence.AccountIds];
         var accounts = new Dictionary<Guid, LedgerAccountRow>();

@@ -1,0 +1,44 @@
+namespace AtlasBank.Chaos.Nemesis;
+
+/// <summary>
+/// One schedule against the real app: from home, the workload starts; each step waits its delay and applies its
+/// fault while the workload runs; then everything is healed and the bank brought home, the workload settles at home
+/// and stops, and the checker judges the history and both databases.
+/// </summary>
+public static class NemesisScheduleRun
+{
+    public static async Task<NemesisVerdict> RunAsync(
+        NemesisTarget target, LogicalLedgerHost ledgerHost, NemesisSchedule schedule, NemesisHistory history, NemesisOptions options, TimeProvider timeProvider)
+    {
+        var nemesis = new NemesisFaultExecutor(target, history);
+        using var ledger = ledgerHost.CreateClient();
+        var workload = new NemesisBankWorkload(ledger, history, timeProvider, options);
+
+        // Unique per execution: CsCheck may run one seed twice (a replay, a shrink), keys must not meet.
+        var runId = $"nem-{schedule.Seed}-{Guid.CreateVersion7():N}"[..40];
+        var accounts = await workload.OpenAccountsAsync(runId, CancellationToken.None);
+
+        using var stop = new CancellationTokenSource();
+        var running = workload.RunAsync(accounts, stop.Token);
+        var home = false;
+        string homeDetail;
+        try
+        {
+            foreach (var step in schedule.Steps)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(step.DelayMs), timeProvider);
+                await nemesis.ApplyAsync(step.Fault);
+            }
+        }
+        finally
+        {
+            (home, homeDetail) = await NemesisHeal.HealAsync(nemesis, timeProvider);
+            await Task.Delay(options.SettleAtHome, timeProvider);
+            await stop.CancelAsync();
+            await running;
+        }
+
+        history.Complete(NemesisFaultExecutor.Process, home ? OperationType.Ok : OperationType.Fail, "healed", homeDetail);
+        return await new NemesisChecker(target, timeProvider).CheckAsync(accounts, history.Transfers, home, workload.Skipped, options.ConvergenceBound);
+    }
+}
