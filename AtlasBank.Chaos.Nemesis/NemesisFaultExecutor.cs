@@ -50,7 +50,9 @@ public sealed class NemesisFaultExecutor(NemesisTarget target, NemesisHistory hi
         NemesisFault.KillManagerReplica1 => ToggleReplicaAsync(0),
         NemesisFault.KillManagerReplica2 => ToggleReplicaAsync(1),
         NemesisFault.FreezeRedis => ToggleRedisAsync(),
-        NemesisFault.Failover => DrCallAsync("failover", "/dr/failover", JsonContent.Create(new { Reason = "nemesis" })),
+        // Consent to lose data at promotion: the hardest case for the failback, which must still bring every
+        // acknowledged transfer home. (Refusing without consent is the suite's own test.)
+        NemesisFault.Failover => DrCallAsync("failover", "/dr/failover", JsonContent.Create(new { Reason = "nemesis", AcceptDataLoss = true })),
         NemesisFault.Failback => DrCallAsync("failback", "/dr/failback", null),
         NemesisFault.Reconcile => DrCallAsync("reconcile", "/dr/reconcile", null),
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, null),

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using AtlasBank.Chaos.Contracts.Dr;
 using AtlasBank.Chaos.Contracts.Ledger;
@@ -100,7 +101,7 @@ public static class NemesisHeal
             attempts++;
             // A manager killed mid-failover leaves the routing switching; POST /dr/failover again completes it.
             var call = switching
-                ? nemesis.DrCallAsync("heal-failover", "/dr/failover", null)
+                ? nemesis.DrCallAsync("heal-failover", "/dr/failover", JsonContent.Create(new { Reason = "nemesis heal", AcceptDataLoss = true }))
                 : nemesis.DrCallAsync("heal-failback", "/dr/failback", null);
             await call;
             await Task.Delay(TimeSpan.FromSeconds(1), timeProvider);
