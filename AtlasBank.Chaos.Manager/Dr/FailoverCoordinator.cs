@@ -116,9 +116,9 @@ public sealed partial class FailoverCoordinator(
         record = record with { Mode = mode };
         if (!fenced.DatabaseFenced)
         {
-            // Sync mode acknowledges nothing DR lacks (the ledger answers only once DR has flushed it); otherwise only a
-            // drill's own acknowledgements can tell, after the fact.
-            return mode == ReplicationModes.Sync ? record with { RpoSource = RpoSources.Synchronous, LossKnown = true } : record;
+            // Unmeasured, even in sync mode: what the old writer acknowledged before sync mode took effect may be
+            // missing from DR too. Only a drill's own acknowledgements can tell, after the fact.
+            return record;
         }
 
         var position = await databases[record.FromRegion].PositionAsync(cancellationToken);
@@ -135,20 +135,17 @@ public sealed partial class FailoverCoordinator(
             LossKnown = true,
             LagBytesAtPromotion = LagBytes(fenced.Lsn ?? position.WalLsn, await to.SubscriptionPositionAsync(cancellationToken)),
         };
-        if (mode == ReplicationModes.Sync)
-        {
-            // Every one of them is a commit whose wait for DR never ended: the ledger acknowledged none of them.
-            stranded = [.. stranded.Select(transfer => transfer with { Acknowledged = false })];
-            return record with { RpoSource = RpoSources.Synchronous, Stranded = stranded, UnacknowledgedTransferIds = [.. stranded.Select(transfer => transfer.Id)] };
-        }
-
+        // Each row says whether its commit waited for DR: those the ledger acknowledged only once DR had them, so DR
+        // lacking one means it was never acknowledged. The rest (asynchronous, or before sync mode took effect) may have been.
+        var acknowledged = stranded.Where(transfer => transfer.Acknowledged).ToList();
         return record with
         {
             RpoSource = RpoSources.Database,
             Stranded = stranded,
-            RpoTransactions = stranded.Count,
-            RpoAmount = stranded.Sum(transfer => transfer.Amount),
-            RpoTransferIds = [.. stranded.Select(transfer => transfer.Id)],
+            RpoTransactions = acknowledged.Count,
+            RpoAmount = acknowledged.Sum(transfer => transfer.Amount),
+            RpoTransferIds = [.. acknowledged.Select(transfer => transfer.Id)],
+            UnacknowledgedTransferIds = [.. stranded.Where(transfer => !transfer.Acknowledged).Select(transfer => transfer.Id)],
         };
     }
 

@@ -76,13 +76,13 @@ public sealed record FailoverRecord
 
     public IReadOnlyList<Guid> RpoTransferIds { get; init; } = [];
 
-    /// <summary>Where the RPO comes from: database (both regions compared), workload (a drill's acknowledgements), synchronous (sync mode: nothing unreplicated was acknowledged), or unknown.</summary>
+    /// <summary>Where the RPO comes from: database (both regions compared; in sync mode each transfer's row says whether its commit waited for DR), workload (a drill's acknowledgements), or unknown. (synchronous: records made before the rows said so.)</summary>
     public string RpoSource { get; init; } = "unknown";
 
     /// <summary>Every transfer the old writer committed that the new one lacked at promotion, each saying whether it was acknowledged: the ones to re-apply.</summary>
     public IReadOnlyList<StrandedTransfer> Stranded { get; init; } = [];
 
-    /// <summary>Committed on the old writer but never acknowledged (sync mode: the commit was still waiting for DR).</summary>
+    /// <summary>Committed on the old writer but never acknowledged: its commit waited for DR (sync mode), which never confirmed it.</summary>
     public IReadOnlyList<Guid> UnacknowledgedTransferIds { get; init; } = [];
 
     public IReadOnlyList<ReconciledTransfer> Reconciliation { get; init; } = [];

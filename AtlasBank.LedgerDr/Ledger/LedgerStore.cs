@@ -119,8 +119,8 @@ public sealed class LedgerStore(NpgsqlDataSource dataSource, TimeProvider timePr
         {
             await using var insert = new NpgsqlBatch(connection, transaction);
             var insertTransfer = new NpgsqlBatchCommand(
-                "INSERT INTO transfers (id, idempotency_key, request_hash, from_account_id, to_account_id, amount, currency, reference, created_at) " +
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+                "INSERT INTO transfers (id, idempotency_key, request_hash, from_account_id, to_account_id, amount, currency, reference, created_at, synchronous) " +
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, current_setting('synchronous_standby_names') <> '')");
             insertTransfer.Parameters.Add(new() { Value = transferId });
             insertTransfer.Parameters.Add(new() { Value = (object?)request.IdempotencyKey ?? DBNull.Value });
             insertTransfer.Parameters.Add(new() { Value = request.RequestHash });

@@ -19,7 +19,7 @@ namespace AtlasBank.Chaos.Manager.Dr.Databases;
 /// </remarks>
 public sealed class LedgerRegionDatabase
 {
-    private const string TransferColumns = "id, idempotency_key, from_account_id, to_account_id, amount, currency, reference, created_at";
+    private const string TransferColumns = "id, idempotency_key, from_account_id, to_account_id, amount, currency, reference, created_at, synchronous";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly DrDatabaseOptions _options;
@@ -247,7 +247,7 @@ public sealed class LedgerRegionDatabase
                 transfers.Add(new StrandedTransfer(
                     reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetGuid(2), reader.GetGuid(3),
                     reader.GetDecimal(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.GetFieldValue<DateTimeOffset>(7)));
+                    reader.GetFieldValue<DateTimeOffset>(7), Acknowledged: !reader.GetBoolean(8)));
             }
 
             return transfers;

@@ -33,6 +33,10 @@ public static class LedgerSchema
             CONSTRAINT transfers_distinct_accounts CHECK (from_account_id <> to_account_id)
         );
 
+        -- Whether its commit waited for DR (synchronous mode in effect for it): such a transfer is acknowledged only
+        -- once DR holds it, so if DR lacks it, it was never acknowledged. An older ledger's rows say false (maybe acknowledged).
+        ALTER TABLE transfers ADD COLUMN IF NOT EXISTS synchronous boolean NOT NULL DEFAULT false;
+
         CREATE TABLE IF NOT EXISTS entries (
             id             uuid PRIMARY KEY,
             transfer_id    uuid NOT NULL REFERENCES transfers (id),

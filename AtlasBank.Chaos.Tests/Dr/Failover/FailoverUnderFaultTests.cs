@@ -111,6 +111,30 @@ public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task TransfersAcknowledgedBeforeSyncModeTookEffectStillCountInTheRpo()
+    {
+        // Found by the nemesis (seed 00013EgjMrb3): sync mode switched on over a paused replica made the failover
+        // report RPO 0 for transfers acknowledged asynchronously just before.
+        var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(100m);
+        await _dr.RegionB.WaitForBalanceAsync(customer.Id, 100m, Bound);
+        await _dr.PauseReplicationAsync();
+        var acknowledged = await PostAsync(_dr.RegionA, customer.Id, funding.Id, 4m);
+        await _dr.ScalarAsync("ledgerdb", $"ALTER SYSTEM SET synchronous_standby_names = '{SynchronousReplication.StandbyNames}'");
+        await _dr.ScalarAsync("ledgerdb", "SELECT pg_reload_conf()");
+        await SynchronousReplication.WaitUntilCommitsWaitForAStandbyAsync(fixture);
+
+        using (var refused = await _dr.FailoverAsync("sync mode over a paused replica"))
+        {
+            var measured = (await DrClient.ReadRecordAsync(refused, HttpStatusCode.Conflict)).GetProperty("failover");
+            Assert.Equal("sync", measured.GetProperty("Mode").GetString());
+            Assert.Equal(1, measured.GetProperty("RpoTransactions").GetInt32());
+            Assert.Equal(acknowledged.Id, Assert.Single(measured.GetProperty("RpoTransferIds").EnumerateArray()).GetGuid());
+        }
+
+        Assert.Equal(DrRegions.A, (await _dr.StateAsync()).GetProperty("ActiveRegion").GetString());
+    }
+
+    [Fact]
     public async Task ASecondFailoverWhileRegionBWritesIsRefusedBecauseRegionAIsAStaleCopy()
     {
         var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(200m);
