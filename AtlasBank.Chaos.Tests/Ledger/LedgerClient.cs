@@ -29,6 +29,14 @@ public sealed class LedgerClient(HttpClient http)
         return (funding, customer);
     }
 
+    /// <summary>Posts a transfer under a fresh key and requires it acknowledged (201): the transfer as the ledger answered it.</summary>
+    public async Task<Transfer> PostAcknowledgedAsync(Guid from, Guid to, decimal amount)
+    {
+        using var response = await PostTransferAsync(from, to, amount);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<Transfer>(Json))!;
+    }
+
     /// <summary>A fresh key: one per logical transfer, as the ledger requires.</summary>
     public static string NewIdempotencyKey() => $"pay-{Guid.NewGuid():N}";
 

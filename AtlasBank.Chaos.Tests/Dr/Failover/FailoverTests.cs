@@ -29,7 +29,7 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
     public async Task APlannedSwitchoverAndFailbackLoseNothingAndEndAsTheyBegan()
     {
         var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(500m);
-        var onA = await PostAsync(_dr.RegionA, customer.Id, funding.Id, 10m);
+        var onA = await _dr.RegionA.PostAcknowledgedAsync(customer.Id, funding.Id, 10m);
         await _dr.RegionB.WaitForBalanceAsync(customer.Id, 490m, Bound);
 
         using var failover = await _dr.FailoverAsync("planned switchover test");
@@ -49,7 +49,7 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
         Assert.Equal(record.GetProperty("FailoverId").GetString(), state.GetProperty("FailoverId").GetString());
 
         // Region B writes; region A refuses, at its ledger and (fenced) in its database.
-        var onB = await PostAsync(_dr.RegionB, customer.Id, funding.Id, 20m);
+        var onB = await _dr.RegionB.PostAcknowledgedAsync(customer.Id, funding.Id, 20m);
         var transfersOnA = await CountAsync("ledgerdb");
         using (var refused = await _dr.RegionA.PostTransferAsync(customer.Id, funding.Id, 1m))
         {
@@ -68,7 +68,7 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
         Assert.Equal(470m, (await _dr.RegionA.GetAccountAsync(customer.Id))!.Balance);
         Assert.Equal(1L, await _dr.CountTransfersWithKeyAsync("ledgerdb", onB.IdempotencyKey!));
         Assert.Equal(1L, await _dr.CountTransfersWithKeyAsync("ledgerdb", onA.IdempotencyKey!));
-        await PostAsync(_dr.RegionA, customer.Id, funding.Id, 5m);
+        await _dr.RegionA.PostAcknowledgedAsync(customer.Id, funding.Id, 5m);
         await _dr.RegionB.WaitForBalanceAsync(customer.Id, 465m, Bound);
         await Eventually.TrueAsync(async () => await _dr.RegionA.GetChecksumAsync() == await _dr.RegionB.GetChecksumAsync(), Bound, "the two regions' ledger checksums did not become equal");
     }
@@ -85,7 +85,7 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
         {
             using var failover = await _dr.FailoverAsync("region A's database is down", acceptDataLoss: true);
             record = await DrClient.ReadRecordAsync(failover);
-            await PostAsync(_dr.RegionB, customer.Id, funding.Id, 25m);
+            await _dr.RegionB.PostAcknowledgedAsync(customer.Id, funding.Id, 25m);
         }
         finally
         {
@@ -112,7 +112,7 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
         var stranded = new List<Transfer>();
         for (var i = 1; i <= 5; i++)
         {
-            stranded.Add(await PostAsync(_dr.RegionA, customer.Id, funding.Id, i));
+            stranded.Add(await _dr.RegionA.PostAcknowledgedAsync(customer.Id, funding.Id, i));
         }
 
         // Without consent, a replica known to lack acknowledged transfers is not promoted: 409 with the measured loss,
@@ -180,12 +180,12 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
         var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(100m);
         await _dr.RegionB.WaitForBalanceAsync(customer.Id, 100m, Bound);
         await _dr.PauseReplicationAsync();
-        var stranded = await PostAsync(_dr.RegionA, customer.Id, funding.Id, 60m);
+        var stranded = await _dr.RegionA.PostAcknowledgedAsync(customer.Id, funding.Id, 60m);
 
         using var failover = await _dr.FailoverAsync("replication paused", acceptDataLoss: true);
         Assert.Equal(1, (await DrClient.ReadRecordAsync(failover)).GetProperty("RpoTransactions").GetInt32());
         // While region B writes, the customer spends what region B believes is there.
-        await PostAsync(_dr.RegionB, customer.Id, funding.Id, 50m);
+        await _dr.RegionB.PostAcknowledgedAsync(customer.Id, funding.Id, 50m);
 
         using (var refused = await _dr.FailbackAsync())
         {
@@ -202,7 +202,7 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
         Assert.Equal(DrRegions.B, (await _dr.StateAsync()).GetProperty("ActiveRegion").GetString());
 
         // Once the writer can afford it, the failback posts it and comes home.
-        await PostAsync(_dr.RegionB, funding.Id, customer.Id, 60m);
+        await _dr.RegionB.PostAcknowledgedAsync(funding.Id, customer.Id, 60m);
         using var failback = await _dr.FailbackAsync();
         var back = await DrClient.ReadRecordAsync(failback);
         Assert.Contains(back.GetProperty("Reconciliation").EnumerateArray(),
@@ -220,7 +220,7 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
         await _dr.ScalarAsync("ledgerdb", "SELECT pg_reload_conf()");
 
         // With region B applying, a transfer is acknowledged once region B has it: sync mode serves.
-        await PostAsync(_dr.RegionA, customer.Id, funding.Id, 1m);
+        await _dr.RegionA.PostAcknowledgedAsync(customer.Id, funding.Id, 1m);
         Assert.Equal(999m, (await _dr.RegionB.GetAccountAsync(customer.Id))!.Balance);
         await _dr.PauseReplicationAsync();
 
@@ -300,11 +300,4 @@ public sealed class FailoverTests(AtlasAppFixture fixture) : IAsyncLifetime, IDi
     private const string RpoSourceDatabase = "database";
 
     private Task<long> CountAsync(string database) => _dr.ScalarAsync(database, "SELECT count(*) FROM transfers").ContinueWith(task => (long)task.Result!, TaskScheduler.Default);
-
-    private static async Task<Transfer> PostAsync(LedgerClient ledger, Guid from, Guid to, decimal amount)
-    {
-        using var response = await ledger.PostTransferAsync(from, to, amount);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return (await response.Content.ReadFromJsonAsync<Transfer>(LedgerClient.Json))!;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using AtlasBank.Chaos.Contracts.Dr;
 using AtlasBank.Chaos.Tests.Dr.Databases;
 using AtlasBank.Chaos.Tests.Ledger;
@@ -38,7 +37,7 @@ public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLif
         var acknowledged = new List<Transfer>();
         for (var i = 1; i <= 3; i++)
         {
-            acknowledged.Add(await PostAsync(_dr.RegionA, customer.Id, funding.Id, 10m * i));
+            acknowledged.Add(await _dr.RegionA.PostAcknowledgedAsync(customer.Id, funding.Id, 10m * i));
         }
 
         var outage = await PostgresOutage.BeginAsync(fixture, "postgres", OutageKind.Frozen);
@@ -74,7 +73,7 @@ public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLif
         var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(1_000m);
         await _dr.RegionB.WaitForBalanceAsync(customer.Id, 1_000m, Bound);
         await SynchronousReplication.SetAsync(fixture, synchronous: true);
-        var confirmed = await PostAsync(_dr.RegionA, customer.Id, funding.Id, 1m);
+        var confirmed = await _dr.RegionA.PostAcknowledgedAsync(customer.Id, funding.Id, 1m);
         await _dr.PauseReplicationAsync();
 
         // The caller gives up mid-commit: the commit stays on region A, waiting for DR that applies nothing.
@@ -118,7 +117,7 @@ public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLif
         var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(100m);
         await _dr.RegionB.WaitForBalanceAsync(customer.Id, 100m, Bound);
         await _dr.PauseReplicationAsync();
-        var acknowledged = await PostAsync(_dr.RegionA, customer.Id, funding.Id, 4m);
+        var acknowledged = await _dr.RegionA.PostAcknowledgedAsync(customer.Id, funding.Id, 4m);
         await _dr.ScalarAsync("ledgerdb", $"ALTER SYSTEM SET synchronous_standby_names = '{SynchronousReplication.StandbyNames}'");
         await _dr.ScalarAsync("ledgerdb", "SELECT pg_reload_conf()");
         await SynchronousReplication.WaitUntilCommitsWaitForAStandbyAsync(fixture);
@@ -144,7 +143,7 @@ public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLif
             await DrClient.ReadRecordAsync(first);
         }
 
-        var onB = await PostAsync(_dr.RegionB, customer.Id, funding.Id, 25m);
+        var onB = await _dr.RegionB.PostAcknowledgedAsync(customer.Id, funding.Id, 25m);
         var state = await _dr.StateAsync();
         Assert.False(state.GetProperty("DrReplicating").GetBoolean());
         Assert.Contains("stale copy", state.GetProperty("DrReplicationIssue").GetString(), StringComparison.Ordinal);
@@ -158,18 +157,11 @@ public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLif
 
         // Nothing moved: region B writes on, and the transfer it took comes home with the failback.
         Assert.Equal(DrRegions.B, (await _dr.StateAsync()).GetProperty("ActiveRegion").GetString());
-        await PostAsync(_dr.RegionB, customer.Id, funding.Id, 5m);
+        await _dr.RegionB.PostAcknowledgedAsync(customer.Id, funding.Id, 5m);
         using var failback = await _dr.FailbackAsync();
         await DrClient.ReadRecordAsync(failback);
         Assert.Equal(1L, await _dr.CountTransfersWithKeyAsync("ledgerdb", onB.IdempotencyKey!));
         Assert.Equal(170m, (await _dr.RegionA.GetAccountAsync(customer.Id))!.Balance);
         await Eventually.TrueAsync(async () => (await _dr.StateAsync()).GetProperty("DrReplicating").GetBoolean(), Bound, "DR replicating again after the failback");
-    }
-
-    private static async Task<Transfer> PostAsync(LedgerClient ledger, Guid from, Guid to, decimal amount)
-    {
-        using var response = await ledger.PostTransferAsync(from, to, amount);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return (await response.Content.ReadFromJsonAsync<Transfer>(LedgerClient.Json))!;
     }
 }
