@@ -25,6 +25,9 @@ public sealed partial class FailbackCoordinator(
     TimeProvider timeProvider,
     ILogger<FailbackCoordinator> logger)
 {
+    /// <summary>How many unreconciled transfers the 409's detail names; the answer's <c>unreconciled</c> lists them all.</summary>
+    private const int ListedInDetail = 20;
+
     public async Task<FailoverRecord> FailbackAsync(FailoverCommand command)
     {
         var cancellationToken = CancellationToken.None;
@@ -83,7 +86,8 @@ public sealed partial class FailbackCoordinator(
             };
             await EndAsync(record, command);
             throw new DrConflictException(
-                $"{record.Error} Resolve each (e.g. fund the account on {from}), then fail back again: {string.Join("; ", record.Unreconciled.Select(Describe))}",
+                $"{record.Error} Resolve each (e.g. fund the account on {from}), then fail back again: {string.Join("; ", record.Unreconciled.Take(ListedInDetail).Select(Describe))}"
+                + (record.Unreconciled.Count > ListedInDetail ? $"; and {record.Unreconciled.Count - ListedInDetail} more (all in unreconciled)." : string.Empty),
                 record: record);
         }
 
