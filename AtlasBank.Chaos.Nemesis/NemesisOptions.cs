@@ -22,6 +22,9 @@ public sealed record NemesisOptions
     /// <summary>The workload goes on this long at home after the heal, before it stops.</summary>
     public TimeSpan SettleAtHome { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How soon after the heal region A must acknowledge a transfer of the workload: home means taking writes.</summary>
+    public TimeSpan HomeWritesBound { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long both regions may take to become equal once the workload stopped.</summary>
     public TimeSpan ConvergenceBound { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -1,3 +1,5 @@
+using AtlasBank.Chaos.Contracts.Dr;
+
 namespace AtlasBank.Chaos.Nemesis;
 
 /// <summary>
@@ -33,6 +35,11 @@ public static class NemesisScheduleRun
         finally
         {
             (home, homeDetail) = await NemesisHeal.HealAsync(nemesis, timeProvider);
+            if (home && !await TakesWritesAtHomeAsync(history, options.HomeWritesBound, timeProvider))
+            {
+                (home, homeDetail) = (false, $"{homeDetail}; region A acknowledged no transfer within {options.HomeWritesBound.TotalSeconds} s of the heal");
+            }
+
             await Task.Delay(options.SettleAtHome, timeProvider);
             await stop.CancelAsync();
             await running;
@@ -40,5 +47,22 @@ public static class NemesisScheduleRun
 
         history.Complete(NemesisFaultExecutor.Process, home ? OperationType.Ok : OperationType.Fail, "healed", homeDetail);
         return await new NemesisChecker(target, timeProvider).CheckAsync(accounts, history.Transfers, home, workload.Skipped, options.ConvergenceBound);
+    }
+
+    /// <summary>Whether region A acknowledges a transfer the workload invoked after the heal, within <paramref name="bound"/>.</summary>
+    private static async Task<bool> TakesWritesAtHomeAsync(NemesisHistory history, TimeSpan bound, TimeProvider timeProvider)
+    {
+        var healedAt = history.Now;
+        while (history.Now - healedAt < bound)
+        {
+            if (history.Transfers.Any(t => t.Type == OperationType.Ok && t.InvokedAt >= healedAt && t.Region == DrRegions.Home))
+            {
+                return true;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider);
+        }
+
+        return false;
     }
 }

@@ -9,11 +9,13 @@ using StackExchange.Redis;
 namespace AtlasBank.Chaos.Manager.Dr;
 
 /// <summary>
-/// Never two writers, after the fact too: every <see cref="DrOptions.FenceKeeperInterval"/> one replica checks
-/// that no region but the active one holds the write grant, and revokes it where one does — the old writer whose
-/// database was down or hung during the failover is fenced the moment it answers again. It stands aside while a
-/// failover or failback holds the lock (they move the grant on purpose), and it also keeps each region's replication
-/// mode fresh for a failover that finds the database gone.
+/// Keeps the databases' write grants where the routing says, after the fact too: every
+/// <see cref="DrOptions.FenceKeeperInterval"/> one replica revokes the grant from any region but the active one (the old
+/// writer whose database was down or hung during the failover is fenced the moment it answers again), and gives it back
+/// to the active region when that lost it while no other region holds it — a fence sent to a hung database lands when
+/// it thaws, after the failover that sent it was refused and left that region the writer. It stands aside while a
+/// failover or failback holds the lock (they move the grant on purpose) and takes the lock itself to grant, so none
+/// starts meanwhile. It also keeps each region's replication mode fresh for a failover that finds the database gone.
 /// </summary>
 public sealed partial class DrFenceKeeper(
     DrStateStore store,
@@ -73,10 +75,69 @@ public sealed partial class DrFenceKeeper(
                 // Down or hung: it cannot write either. Checked again next round.
             }
         }
+
+        await RegrantActiveAsync(routing, cancellationToken);
+    }
+
+    private async Task RegrantActiveAsync(DrRoutingState routing, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await databases[routing.ActiveRegion].WritesGrantedAsync(cancellationToken))
+            {
+                return;
+            }
+
+            foreach (var region in DrRegions.All.Where(region => region != routing.ActiveRegion))
+            {
+                if (await databases[region].WritesGrantedAsync(cancellationToken))
+                {
+                    // Fenced first, next round: never two grants at once.
+                    return;
+                }
+            }
+        }
+        catch (RegionDatabaseUnavailableException)
+        {
+            // A region that does not answer might still hold the grant: nothing is given until both answer.
+            return;
+        }
+
+        var holder = $"fence-keeper-{Guid.CreateVersion7():N}";
+        if (!await store.TryLockAsync(holder, options.Value.LockTtl))
+        {
+            return;
+        }
+
+        try
+        {
+            // Under the lock the routing cannot move: read it again, the first read may be a failover old.
+            var current = await store.ReadRoutingAsync();
+            if (current.Switching || current.ActiveRegion != routing.ActiveRegion || current.Epoch != routing.Epoch)
+            {
+                return;
+            }
+
+            await databases[current.ActiveRegion].GrantWritesAsync(cancellationToken);
+            LogRegranted(current.ActiveRegion, current.Epoch);
+            await audit.RecordAsync(new AuditRecord(null, null, "DrWriterRegranted", current.ActiveRegion, null, null, StatusCodes.Status200OK,
+                $"{current.ActiveRegion} is active (epoch {current.Epoch}) but its database had lost the write grant while no other region held it: granted again."));
+        }
+        catch (RegionDatabaseUnavailableException)
+        {
+            // Gone again: checked again next round.
+        }
+        finally
+        {
+            await store.ReleaseLockAsync(holder);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DR_FENCE_KEPT: {Region} held the write grant while {Active} is active; revoked at {Lsn}.")]
     private partial void LogFenced(string region, string active, string lsn);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DR_WRITER_REGRANTED: {Region} is active at epoch {Epoch} but had lost its write grant; granted again.")]
+    private partial void LogRegranted(string region, long epoch);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The DR fence keeper could not read the routing ({Reason}).")]
     private partial void LogCheckFailed(string reason);

@@ -1,4 +1,5 @@
 using AtlasBank.Chaos.Manager.Dr.Databases;
+using AtlasBank.Chaos.Tests.Dr.Routing;
 using AtlasBank.Chaos.Tests.Ledger;
 using static AtlasBank.Chaos.Tests.Security.ServiceDatabaseCredentials;
 
@@ -40,6 +41,8 @@ public sealed class RebuildRefusalTests(AtlasAppFixture fixture)
             await ExecuteAsync(admin, "ALTER SUBSCRIPTION ledger_dr_sub DISABLE");
         }
 
+        // Region A stays the routing's writer: without the lock the fence keeper would give it its grant back.
+        await using var drLock = await RoutingAdmin.HoldDrLockAsync(fixture);
         try
         {
             var key = LedgerClient.NewIdempotencyKey();

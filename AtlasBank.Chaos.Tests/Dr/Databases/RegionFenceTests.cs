@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using AtlasBank.Chaos.Tests.Dr.Routing;
 using AtlasBank.Chaos.Tests.Ledger;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -22,6 +23,8 @@ public sealed class RegionFenceTests(AtlasAppFixture fixture)
         var key = LedgerClient.NewIdempotencyKey();
         var ledgerCredentials = await OfAsync(fixture, "ledgerapi", "ledgerdb");
         await using var regions = await RegionDatabases.CreateAsync(fixture);
+        // Region A stays the routing's writer: without the lock the fence keeper would give it its grant back.
+        await using var drLock = await RoutingAdmin.HoldDrLockAsync(fixture);
         try
         {
             var fencedAt = await regions.A.FenceWritesAsync(cancellation.Token);

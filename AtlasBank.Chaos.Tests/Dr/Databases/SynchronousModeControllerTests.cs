@@ -1,3 +1,5 @@
+using AtlasBank.Chaos.Tests.Dr.Routing;
+
 namespace AtlasBank.Chaos.Tests.Dr.Databases;
 
 /// <summary>
@@ -14,6 +16,8 @@ public sealed class SynchronousModeControllerTests(AtlasAppFixture fixture)
     {
         await using var regions = await RegionDatabases.CreateAsync(fixture);
         var a = regions.A;
+        // Region A stays the routing's writer: without the lock the fence keeper would give it its grant back.
+        await using var drLock = await RoutingAdmin.HoldDrLockAsync(fixture);
         try
         {
             await SynchronousReplication.SetAsync(fixture, synchronous: true);

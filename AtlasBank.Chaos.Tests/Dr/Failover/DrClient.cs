@@ -94,6 +94,8 @@ public sealed class DrClient(AtlasAppFixture fixture) : IDisposable
             async () => await ScalarAsync("ledgerdb-dr", "SELECT count(*) FROM pg_stat_subscription WHERE subname = $1 AND received_lsn IS NOT NULL",
                 LedgerReplication.SubscriptionName) is long and > 0,
             DrCallTimeout, "region B's subscription did not stream again");
+        await Eventually.TrueAsync(async () => await ScalarAsync("ledgerdb", "SELECT dr.writes_granted()") is true,
+            DrCallTimeout, "region A, home, to hold the write grant");
     }
 
     public void Dispose()

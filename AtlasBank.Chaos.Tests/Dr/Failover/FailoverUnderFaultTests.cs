@@ -134,6 +134,27 @@ public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task AFenceThatLandsOnRegionAAfterItsFailoverWasRefusedIsUndoneAndRegionATakesWritesAgain()
+    {
+        // Found by the nemesis: a failover refused while region A's database hung (its loss unmeasurable) left A the
+        // writer, but the fence it had sent into A's pooled session ran when A thawed, and nothing gave A its grant
+        // back: the routing said A, A refused every write. Here the late fence lands as the superuser's call.
+        var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(100m);
+        await _dr.ScalarAsync("ledgerdb", "SELECT dr.fence_writes()");
+        var state = await _dr.StateAsync();
+        Assert.Equal(DrRegions.A, state.GetProperty("ActiveRegion").GetString());
+        Assert.False(state.GetProperty("Switching").GetBoolean());
+
+        var key = LedgerClient.NewIdempotencyKey();
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await _dr.RegionA.PostTransferAsync(customer.Id, funding.Id, 1m, key);
+            return response.StatusCode == HttpStatusCode.Created;
+        }, Bound, "region A, the routing's writer, to take a write again");
+        Assert.Equal(true, await _dr.ScalarAsync("ledgerdb-dr", "SELECT NOT dr.writes_granted()"));
+    }
+
+    [Fact]
     public async Task ASecondFailoverWhileRegionBWritesIsRefusedBecauseRegionAIsAStaleCopy()
     {
         var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(200m);

@@ -29,11 +29,17 @@ internal sealed class RoutingAdmin(IConnectionMultiplexer redis)
     /// Holds the DR lock as a failover would, so the manager's fence keeper stands aside: moving the routing by hand
     /// without it would make the keeper revoke region A's database grant while region B is "active".
     /// </summary>
-    public async Task HoldDrLockAsync()
+    public Task HoldDrLockAsync() => Eventually.TrueAsync(
+        () => redis.GetDatabase().StringSetAsync(DrRedisKeys.Lock, "routing-test", TimeSpan.FromMinutes(5), When.NotExists)
+            .WaitAsync(AtlasAppFixture.RequestTimeout),
+        AtlasAppFixture.RequestTimeout, "the DR lock, held by a failover, a failback or the fence keeper");
+
+    /// <summary><see cref="HoldDrLockAsync()"/> until the answer is disposed, for a test that moves a write grant by hand.</summary>
+    public static async Task<IAsyncDisposable> HoldDrLockAsync(AtlasAppFixture fixture)
     {
-        var taken = await redis.GetDatabase().StringSetAsync(DrRedisKeys.Lock, "routing-test", TimeSpan.FromMinutes(5), When.NotExists)
-            .WaitAsync(AtlasAppFixture.RequestTimeout);
-        Assert.True(taken, "A failover or failback held the DR lock.");
+        var admin = await ConnectAsync(fixture);
+        await admin.HoldDrLockAsync();
+        return new HeldDrLock(admin);
     }
 
     public Task ReleaseDrLockAsync() => redis.GetDatabase().KeyDeleteAsync(DrRedisKeys.Lock).WaitAsync(AtlasAppFixture.RequestTimeout);
@@ -41,4 +47,9 @@ internal sealed class RoutingAdmin(IConnectionMultiplexer redis)
     /// <summary>Publishes <paramref name="message"/> on the routing channel as it is.</summary>
     public Task PublishRawAsync(string message) =>
         redis.GetDatabase().PublishAsync(RedisChannel.Literal(DrRedisKeys.Channel), message).WaitAsync(AtlasAppFixture.RequestTimeout);
+
+    private sealed class HeldDrLock(RoutingAdmin admin) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await admin.ReleaseDrLockAsync();
+    }
 }
