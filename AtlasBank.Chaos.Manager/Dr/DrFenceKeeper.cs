@@ -14,8 +14,8 @@ namespace AtlasBank.Chaos.Manager.Dr;
 /// writer whose database was down or hung during the failover is fenced the moment it answers again), and gives it back
 /// to the active region when that lost it while no other region holds it — a fence sent to a hung database lands when
 /// it thaws, after the failover that sent it was refused and left that region the writer. It stands aside while a
-/// failover or failback holds the lock (they move the grant on purpose) and takes the lock itself to grant, so none
-/// starts meanwhile. It also keeps each region's replication mode fresh for a failover that finds the database gone.
+/// failover or failback holds the lock (they move the grant on purpose) and takes the lock itself to change a grant,
+/// so none starts meanwhile. It also keeps each region's replication mode fresh for a failover that finds the database gone.
 /// </summary>
 public sealed partial class DrFenceKeeper(
     DrStateStore store,
@@ -56,53 +56,17 @@ public sealed partial class DrFenceKeeper(
             return;
         }
 
-        foreach (var region in DrRegions.All.Where(region => region != routing.ActiveRegion))
+        var grants = await ReadGrantsAsync(cancellationToken);
+        var strays = grants.Where(grant => grant.Key != routing.ActiveRegion && grant.Value is true).Select(grant => grant.Key).ToList();
+        // Given back only when every other region answered that it holds no grant: never two at once.
+        var writerLost = grants[routing.ActiveRegion] is false && grants.All(grant => grant.Key == routing.ActiveRegion || grant.Value is false);
+        if (strays.Count == 0 && !writerLost)
         {
-            try
-            {
-                if (!await databases[region].WritesGrantedAsync(cancellationToken) || await store.LockHolderAsync() is not null)
-                {
-                    continue;
-                }
-
-                var lsn = await databases[region].FenceWritesAsync(cancellationToken);
-                LogFenced(region, routing.ActiveRegion, lsn);
-                await audit.RecordAsync(new AuditRecord(null, null, "DrFenceKept", region, null, null, StatusCodes.Status200OK,
-                    $"{region} held the write grant while {routing.ActiveRegion} is active (epoch {routing.Epoch}): revoked at {lsn}."));
-            }
-            catch (RegionDatabaseUnavailableException)
-            {
-                // Down or hung: it cannot write either. Checked again next round.
-            }
-        }
-
-        await RegrantActiveAsync(routing, cancellationToken);
-    }
-
-    private async Task RegrantActiveAsync(DrRoutingState routing, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (await databases[routing.ActiveRegion].WritesGrantedAsync(cancellationToken))
-            {
-                return;
-            }
-
-            foreach (var region in DrRegions.All.Where(region => region != routing.ActiveRegion))
-            {
-                if (await databases[region].WritesGrantedAsync(cancellationToken))
-                {
-                    // Fenced first, next round: never two grants at once.
-                    return;
-                }
-            }
-        }
-        catch (RegionDatabaseUnavailableException)
-        {
-            // A region that does not answer might still hold the grant: nothing is given until both answer.
             return;
         }
 
+        // Under the DR lock no failover or failback moves the grant meanwhile; the routing read before it may be one
+        // switch old (a failback that granted home and let go in between), so it is read again.
         var holder = $"fence-keeper-{Guid.CreateVersion7():N}";
         if (!await store.TryLockAsync(holder, options.Value.LockTtl))
         {
@@ -111,25 +75,78 @@ public sealed partial class DrFenceKeeper(
 
         try
         {
-            // Under the lock the routing cannot move: read it again, the first read may be a failover old.
             var current = await store.ReadRoutingAsync();
             if (current.Switching || current.ActiveRegion != routing.ActiveRegion || current.Epoch != routing.Epoch)
             {
                 return;
             }
 
-            await databases[current.ActiveRegion].GrantWritesAsync(cancellationToken);
-            LogRegranted(current.ActiveRegion, current.Epoch);
-            await audit.RecordAsync(new AuditRecord(null, null, "DrWriterRegranted", current.ActiveRegion, null, null, StatusCodes.Status200OK,
-                $"{current.ActiveRegion} is active (epoch {current.Epoch}) but its database had lost the write grant while no other region held it: granted again."));
+            foreach (var region in strays)
+            {
+                await FenceStrayAsync(region, current, cancellationToken);
+            }
+
+            if (writerLost)
+            {
+                await RegrantWriterAsync(current, cancellationToken);
+            }
+        }
+        finally
+        {
+            await store.ReleaseLockAsync(holder);
+        }
+    }
+
+    /// <summary>Each region's write grant; null where its database does not answer (down or hung: it cannot write either).</summary>
+    private async Task<Dictionary<string, bool?>> ReadGrantsAsync(CancellationToken cancellationToken)
+    {
+        var grants = new Dictionary<string, bool?>(StringComparer.Ordinal);
+        foreach (var region in DrRegions.All)
+        {
+            try
+            {
+                grants[region] = await databases[region].WritesGrantedAsync(cancellationToken);
+            }
+            catch (RegionDatabaseUnavailableException)
+            {
+                grants[region] = null;
+            }
+        }
+
+        return grants;
+    }
+
+    private async Task FenceStrayAsync(string region, DrRoutingState routing, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var lsn = await databases[region].FenceWritesAsync(cancellationToken);
+            LogFenced(region, routing.ActiveRegion, lsn);
+            await audit.RecordAsync(new AuditRecord(null, null, "DrFenceKept", region, null, null, StatusCodes.Status200OK,
+                $"{region} held the write grant while {routing.ActiveRegion} is active (epoch {routing.Epoch}): revoked at {lsn}."));
         }
         catch (RegionDatabaseUnavailableException)
         {
             // Gone again: checked again next round.
         }
-        finally
+    }
+
+    /// <summary>
+    /// The routing's writer lost its grant with no other region holding one: a fence sent into its hung database
+    /// landed when it thawed, after the failover that sent it was refused and left it the writer.
+    /// </summary>
+    private async Task RegrantWriterAsync(DrRoutingState routing, CancellationToken cancellationToken)
+    {
+        try
         {
-            await store.ReleaseLockAsync(holder);
+            await databases[routing.ActiveRegion].GrantWritesAsync(cancellationToken);
+            LogRegranted(routing.ActiveRegion, routing.Epoch);
+            await audit.RecordAsync(new AuditRecord(null, null, "DrWriterRegranted", routing.ActiveRegion, null, null, StatusCodes.Status200OK,
+                $"{routing.ActiveRegion} is active (epoch {routing.Epoch}) but its database had lost the write grant while no other region held it: granted again."));
+        }
+        catch (RegionDatabaseUnavailableException)
+        {
+            // Gone again: checked again next round.
         }
     }
 

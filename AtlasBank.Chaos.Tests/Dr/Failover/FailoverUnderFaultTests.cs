@@ -155,6 +155,18 @@ public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task ARegionHoldingTheWriteGrantWhileTheOtherIsTheWriterLosesItAndTheWriterKeepsIts()
+    {
+        // As an old writer whose database was down during the failover, then answers again still granted.
+        await _dr.ScalarAsync("ledgerdb-dr", "SELECT dr.grant_writes()");
+
+        await Eventually.TrueAsync(async () => await _dr.ScalarAsync("ledgerdb-dr", "SELECT dr.writes_granted()") is false,
+            Bound, "the fence keeper to revoke region B's grant");
+        Assert.Equal(true, await _dr.ScalarAsync("ledgerdb", "SELECT dr.writes_granted()"));
+        Assert.Equal(DrRegions.A, (await _dr.StateAsync()).GetProperty("ActiveRegion").GetString());
+    }
+
+    [Fact]
     public async Task ASecondFailoverWhileRegionBWritesIsRefusedBecauseRegionAIsAStaleCopy()
     {
         var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(200m);
