@@ -15,7 +15,8 @@ namespace AtlasBank.Chaos.Manager.Dr;
 /// to the active region when that lost it while no other region holds it — a fence sent to a hung database lands when
 /// it thaws, after the failover that sent it was refused and left that region the writer. It stands aside while a
 /// failover or failback holds the lock (they move the grant on purpose) and takes the lock itself to change a grant,
-/// so none starts meanwhile. It also keeps each region's replication mode fresh for a failover that finds the database gone.
+/// so none starts meanwhile. With no routing in Redis (a bank that never failed over, or a lost key) it moves no grant.
+/// It also keeps each region's replication mode fresh for a failover that finds the database gone.
 /// </summary>
 public sealed partial class DrFenceKeeper(
     DrStateStore store,
@@ -49,7 +50,19 @@ public sealed partial class DrFenceKeeper(
 
     private async Task KeepAsync(CancellationToken cancellationToken)
     {
-        var routing = await store.ReadRoutingAsync();
+        // Only a routing Redis really holds: a lost or unreadable key read as "home" would make the keeper fence the
+        // writer and hand the grant to a stale copy. Missing is also how a bank that never failed over starts.
+        var stored = await store.ReadStoredRoutingAsync();
+        if (DrRoutingState.TryParse(stored) is not { } routing)
+        {
+            if (stored is not null)
+            {
+                LogRoutingUnreadable();
+            }
+
+            return;
+        }
+
         await modes.ReadAsync(routing.ActiveRegion, cancellationToken);
         if (routing.Switching || await store.LockHolderAsync() is not null)
         {
@@ -75,8 +88,8 @@ public sealed partial class DrFenceKeeper(
 
         try
         {
-            var current = await store.ReadRoutingAsync();
-            if (current.Switching || current.ActiveRegion != routing.ActiveRegion || current.Epoch != routing.Epoch)
+            var current = DrRoutingState.TryParse(await store.ReadStoredRoutingAsync());
+            if (current is null || current.Switching || current.ActiveRegion != routing.ActiveRegion || current.Epoch != routing.Epoch)
             {
                 return;
             }
@@ -155,6 +168,9 @@ public sealed partial class DrFenceKeeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DR_WRITER_REGRANTED: {Region} is active at epoch {Epoch} but had lost its write grant; granted again.")]
     private partial void LogRegranted(string region, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DR_ROUTING_UNREADABLE: chaos:dr:routing holds no routing state; the fence keeper moves no grant until it does.")]
+    private partial void LogRoutingUnreadable();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The DR fence keeper could not read the routing ({Reason}).")]
     private partial void LogCheckFailed(string reason);

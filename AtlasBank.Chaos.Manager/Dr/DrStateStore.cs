@@ -15,8 +15,10 @@ public sealed class DrStateStore(IConnectionMultiplexer redis)
 
     private IDatabase Database => redis.GetDatabase();
 
-    public async Task<DrRoutingState> ReadRoutingAsync() =>
-        DrRoutingState.TryParse(await Database.StringGetAsync(DrRedisKeys.Routing)) ?? DrRoutingState.Home;
+    public async Task<DrRoutingState> ReadRoutingAsync() => DrRoutingState.TryParse(await ReadStoredRoutingAsync()) ?? DrRoutingState.Home;
+
+    /// <summary>The routing's JSON as Redis holds it; null when the key is missing (no failover yet, or Redis lost it).</summary>
+    public async Task<string?> ReadStoredRoutingAsync() => await Database.StringGetAsync(DrRedisKeys.Routing);
 
     /// <summary>Writes the routing and publishes it, so every process follows within moments.</summary>
     public async Task WriteRoutingAsync(DrRoutingState state)

@@ -1,6 +1,7 @@
 using System.Net;
 using AtlasBank.Chaos.Contracts.Dr;
 using AtlasBank.Chaos.Tests.Dr.Databases;
+using AtlasBank.Chaos.Tests.Dr.Routing;
 using AtlasBank.Chaos.Tests.Ledger;
 using AtlasBank.Chaos.Tests.Safety;
 using AtlasBank.LedgerDr.Ledger;
@@ -140,6 +141,7 @@ public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLif
         // writer, but the fence it had sent into A's pooled session ran when A thawed, and nothing gave A its grant
         // back: the routing said A, A refused every write. Here the late fence lands as the superuser's call.
         var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(100m);
+        await NameRegionAInTheRoutingAsync();
         await _dr.ScalarAsync("ledgerdb", "SELECT dr.fence_writes()");
         var state = await _dr.StateAsync();
         Assert.Equal(DrRegions.A, state.GetProperty("ActiveRegion").GetString());
@@ -158,6 +160,7 @@ public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLif
     public async Task ARegionHoldingTheWriteGrantWhileTheOtherIsTheWriterLosesItAndTheWriterKeepsIts()
     {
         // As an old writer whose database was down during the failover, then answers again still granted.
+        await NameRegionAInTheRoutingAsync();
         await _dr.ScalarAsync("ledgerdb-dr", "SELECT dr.grant_writes()");
 
         await Eventually.TrueAsync(async () => await _dr.ScalarAsync("ledgerdb-dr", "SELECT dr.writes_granted()") is false,
@@ -197,4 +200,10 @@ public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLif
         Assert.Equal(170m, (await _dr.RegionA.GetAccountAsync(customer.Id))!.Balance);
         await Eventually.TrueAsync(async () => (await _dr.StateAsync()).GetProperty("DrReplicating").GetBoolean(), Bound, "DR replicating again after the failback");
     }
+
+    /// <summary>
+    /// The routing in Redis names region A, as after any failover or failback: the fence keeper moves no grant while
+    /// Redis holds none (a bank that never failed over, or a lost key).
+    /// </summary>
+    private async Task NameRegionAInTheRoutingAsync() => await (await RoutingAdmin.ConnectAsync(fixture)).SetAsync(DrRegions.A);
 }
