@@ -1,11 +1,12 @@
 using AtlasBank.Chaos.Manager.Audit;
 using AtlasBank.Chaos.Manager.Chaos;
-using AtlasBank.Chaos.Manager.Drills;
 using AtlasBank.Chaos.Manager.Dr;
+using AtlasBank.Chaos.Manager.Drills;
 using AtlasBank.Chaos.Manager.Drills.Runs;
 using AtlasBank.Chaos.Manager.Infrastructure;
 using AtlasBank.Chaos.Manager.Safety;
 using AtlasBank.Chaos.Manager.Security;
+using AtlasBank.Chaos.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -18,8 +19,7 @@ public static class ChaosManagerServiceExtensions
     /// <summary>Chaos state lives in Redis; the audit trail lives in PostgreSQL (chaosdb).</summary>
     public static IHostApplicationBuilder AddChaosManagerServices(this IHostApplicationBuilder builder)
     {
-        ThreadPoolFloor.Apply();
-        builder.AddRedisClient("redis");
+        builder.AddRedisClient("redis", configureOptions: RedisReconnection.Apply);
         // Every wait on the audit database is short: a hung server must behave like a stopped one.
         var audit = builder.Configuration.GetSection(AuditOptions.SectionName).Get<AuditOptions>() ?? new AuditOptions();
         builder.AddNpgsqlDataSource("chaosdb", configureDataSourceBuilder: dataSource =>
@@ -54,6 +54,7 @@ public static class ChaosManagerServiceExtensions
         builder.Services.AddSingleton<IAuditAnchorLog, AuditAnchorStore>();
         builder.Services.AddSupervisedLoop<AuditAnchorer>();
         builder.Services.AddSingleton<AuditSpool>();
+        builder.Services.AddSingleton<AuditSpoolRejections>();
         builder.Services.AddSingleton<AuditSpoolDrainer>();
         builder.Services.AddSupervisedLoop<AuditSpoolDrainer>();
         builder.Services.AddSingleton<AuditTrail>();

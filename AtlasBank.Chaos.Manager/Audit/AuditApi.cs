@@ -17,7 +17,7 @@ public static class AuditApi
             .WithDescription("Pages through the audit trail, newest first, filtered by service, keyId, time range (from, to) and outcome (allowed, denied, rejected, failed); page from 1, pageSize 1 to 500. Admins see every key's rows; viewers and operators see only their own key's.");
         chaos.MapAdminViewGroup().MapGet("/audit/verify", VerifyAudit)
             .WithName("VerifyAudit").WithSummary("Check the keyed chain against its MACs and its anchors; report what is broken and where.")
-            .WithDescription("Walks the audit trail in id order, checks each row's HMAC-SHA256 (rows written before the key: their SHA-256) and link, and compares the table with the chain-head anchors kept in Redis. Valid is false for a rewritten row (FirstRewrittenId), a missing id inside the chain (FirstMissingId), a cut tail (TailTruncatedFromId) or a forged anchor (ForgedAnchors); BrokenAtId is the first offending row and Reason says what was found. Needs an admin key.");
+            .WithDescription("Walks the audit trail in id order, checks each row's HMAC-SHA256 (rows written before the key: their SHA-256) and link, and compares the table with the chain-head anchors kept in Redis. Valid is false for a rewritten row (FirstRewrittenId), a missing id inside the chain (FirstMissingId), a cut tail (TailTruncatedFromId) or a forged anchor (ForgedAnchors); SpoolRejections counts spool entries set aside unchained (Unauthenticated: written without the audit key). BrokenAtId is the first offending row and Reason says what was found. Needs an admin key.");
         return chaos;
     }
 
@@ -62,10 +62,12 @@ public static class AuditApi
             new AuditQuery(service, keyId, from?.ToUniversalTime(), to?.ToUniversalTime(), outcome, page, pageSize), cancellationToken));
     }
 
-    public static async Task<Ok<AuditVerification>> VerifyAudit(AuditStore audit, IAuditAnchorLog anchors, CancellationToken cancellationToken)
+    public static async Task<Ok<AuditVerification>> VerifyAudit(
+        AuditStore audit, IAuditAnchorLog anchors, AuditSpoolRejections rejections, CancellationToken cancellationToken)
     {
         // Anchors first: each names a row committed before it was written, so the table read next holds all they name.
         var known = await anchors.ReadAsync();
-        return TypedResults.Ok(await audit.VerifyAsync(known, cancellationToken));
+        var verification = await audit.VerifyAsync(known, cancellationToken);
+        return TypedResults.Ok(verification with { SpoolRejections = await rejections.ReadAsync() });
     }
 }

@@ -31,6 +31,15 @@ public sealed class AuditMac
         _ => false,
     };
 
+    /// <summary>
+    /// The MAC a spool entry carries (<see cref="AuditSpool"/>): over its fields as written, so an entry added with the
+    /// Redis credentials alone, without the audit key, never reaches the chain.
+    /// </summary>
+    public string Spooled(string recordJson, string happenedAt, string rowKey) => Hmac(SpoolMessage(recordJson, happenedAt, rowKey));
+
+    public bool IsValidSpooled(string mac, string recordJson, string happenedAt, string rowKey) =>
+        SameHex(mac, Spooled(recordJson, happenedAt, rowKey));
+
     public AuditAnchor Anchor(long id, string mac, DateTimeOffset at)
     {
         var atUnixMs = at.ToUnixTimeMilliseconds();
@@ -58,6 +67,18 @@ public sealed class AuditMac
         })
         {
             builder.Append(field is null ? "-1" : Encoding.UTF8.GetByteCount(field).ToString(CultureInfo.InvariantCulture)).Append(':').Append(field).Append('|');
+        }
+
+        return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+
+    /// <summary>What a spool entry's MAC covers: its fields length-prefixed as a row's are, after a prefix no row or anchor message has.</summary>
+    public static byte[] SpoolMessage(string recordJson, string happenedAt, string rowKey)
+    {
+        var builder = new StringBuilder("spool|");
+        foreach (var field in new[] { recordJson, happenedAt, rowKey })
+        {
+            builder.Append(Encoding.UTF8.GetByteCount(field).ToString(CultureInfo.InvariantCulture)).Append(':').Append(field).Append('|');
         }
 
         return Encoding.UTF8.GetBytes(builder.ToString());

@@ -7,11 +7,13 @@ namespace AtlasBank.Chaos.Manager.Audit;
 /// <summary>
 /// Moves spooled audit rows into the hash chain, oldest first, each exactly once: at once when this replica
 /// spooled one, and every <see cref="AuditOptions.SpoolDrainInterval"/> for the rest (another replica's rows,
-/// rows that waited while PostgreSQL was away).
+/// rows that waited while PostgreSQL was away). Poison — an entry that does not parse or whose MAC is not the audit
+/// key's — is set aside (<see cref="AuditSpoolRejections"/>), never chained, never in the way of the rows after it.
 /// </summary>
 public sealed partial class AuditSpoolDrainer(
     AuditSpool spool,
     AuditStore store,
+    AuditSpoolRejections rejections,
     IOptions<AuditOptions> options,
     TimeProvider timeProvider,
     ILogger<AuditSpoolDrainer> logger) : BackgroundService
@@ -55,14 +57,21 @@ public sealed partial class AuditSpoolDrainer(
         while (true)
         {
             var batch = await spool.ReadOldestAsync(BatchSize);
-            foreach (var spooled in batch)
+            foreach (var entry in batch)
             {
+                if (entry.Row is not { } spooled)
+                {
+                    // Removed from the spool by the same transaction.
+                    await rejections.RejectAsync(entry);
+                    continue;
+                }
+
                 if (await store.AppendOnceAsync(spooled.Record, spooled.HappenedAt, spooled.RowKey, cancellationToken))
                 {
                     LogChained(spooled.Record.Operation, spooled.HappenedAt, spooled.RowKey);
                 }
 
-                await spool.RemoveAsync(spooled.StreamId);
+                await spool.RemoveAsync(entry.StreamId);
             }
 
             if (batch.Count < BatchSize)

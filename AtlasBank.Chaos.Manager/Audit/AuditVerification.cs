@@ -13,6 +13,10 @@ namespace AtlasBank.Chaos.Manager.Audit;
 /// <param name="AnchorsChecked">Anchors read from Redis whose own MAC verified and that the table was compared with.</param>
 /// <param name="ForgedAnchors">Anchors in Redis whose own MAC does not verify: someone wrote them without the key.</param>
 /// <param name="NewestAnchor">The valid anchor naming the highest row id (the latest of them).</param>
+/// <param name="SpoolRejections">
+/// Spool entries the drainer set aside instead of chaining: <c>Unauthenticated</c> ones had no MAC under the audit key,
+/// someone wrote them with the Redis credentials alone. They never reached the chain, so they do not make it invalid.
+/// </param>
 public sealed record AuditVerification(
     bool Valid,
     long RowsChecked,
@@ -26,4 +30,5 @@ public sealed record AuditVerification(
     long? LastRowId = null,
     int AnchorsChecked = 0,
     int ForgedAnchors = 0,
-    AuditAnchor? NewestAnchor = null);
+    AuditAnchor? NewestAnchor = null,
+    SpoolRejectionCounts? SpoolRejections = null);

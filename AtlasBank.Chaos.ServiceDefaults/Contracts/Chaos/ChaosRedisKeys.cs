@@ -26,6 +26,18 @@ public static class ChaosRedisKeys
     public const string AuditSpool = Prefix + "audit:spool";
 
     /// <summary>
+    /// Hash of spool entries never chained, by rejection (<c>malformed</c>, <c>unauthenticated</c>), and the <c>last</c> one in
+    /// words; <c>{this}:{spool entry id}</c> marks, for a day, an entry already set aside, so it is counted once.
+    /// </summary>
+    public const string AuditSpoolRejected = Prefix + "audit:spool:rejected";
+
+    /// <summary>
+    /// Stream of poison: entries a loop could not use (a malformed or unauthenticated spool row), kept as found with
+    /// their source and reason, capped, for a person to look at; never read back by the app.
+    /// </summary>
+    public const string DeadLetter = Prefix + "deadletter";
+
+    /// <summary>
     /// Sorted set of audit chain anchors (JSON, each MACed under the audit key), scored by the row id they name:
     /// the chain head as it was, kept outside the audit table so truncating the table shows.
     /// </summary>
