@@ -1,5 +1,6 @@
 using AtlasBank.Chaos.Agent.Shadow;
 using AtlasBank.Chaos.Contracts.Shadow;
+using AtlasBank.Chaos.ServiceDefaults.Hosting;
 using AtlasBank.Chaos.ServiceDefaults.Shadow;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +14,7 @@ public static class ChaosAgentServiceExtensions
     /// <summary>Shadow traffic: samples from Redis, replayed against DR, compared, stored back in Redis.</summary>
     public static IHostApplicationBuilder AddChaosAgentServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis");
+        builder.AddRedisClient("redis", configureOptions: RedisReconnection.Apply);
         // The agent's API serves account data: the same keys and roles as the manager (viewer to read).
         builder.Services.AddChaosApiKeys();
 

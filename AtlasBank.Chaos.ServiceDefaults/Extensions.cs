@@ -1,5 +1,6 @@
 using AtlasBank.Chaos.ServiceDefaults;
 using AtlasBank.Chaos.ServiceDefaults.Errors;
+using AtlasBank.Chaos.ServiceDefaults.Hosting;
 using AtlasBank.Chaos.ServiceDefaults.Replicas;
 using AtlasBank.Chaos.ServiceDefaults.Resilience;
 using Microsoft.AspNetCore.Builder;
@@ -48,6 +49,7 @@ public static class Extensions
     /// <summary>Telemetry and health checks only, for hosts that make no outgoing HTTP calls.</summary>
     public static TBuilder AddBasicServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        ThreadPoolFloor.Apply();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddSingleton(TimeProvider.System);

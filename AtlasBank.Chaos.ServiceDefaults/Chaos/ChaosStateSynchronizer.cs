@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using AtlasBank.Chaos.Contracts.Chaos;
+using AtlasBank.Chaos.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -45,12 +46,7 @@ public sealed partial class ChaosStateSynchronizer(
             return;
         }
 
-        var redisOptions = ConfigurationOptions.Parse(connectionString);
-        redisOptions.AbortOnConnectFail = false;
-        redisOptions.ConnectTimeout = 2_000;
-        redisOptions.SyncTimeout = 2_000;
-        redisOptions.AsyncTimeout = 2_000;
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisOptions);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisReconnection.For(connectionString));
         redis.ConnectionFailed += (_, _) => cache.Clear();
         redis.ConnectionRestored += (_, _) => _changes.Writer.TryWrite(true);
 

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using AtlasBank.Chaos.Contracts.Dr;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
+using AtlasBank.Chaos.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,12 +36,7 @@ public sealed partial class DrRoutingSynchronizer(
             return;
         }
 
-        var redisOptions = ConfigurationOptions.Parse(connectionString);
-        redisOptions.AbortOnConnectFail = false;
-        redisOptions.ConnectTimeout = 2_000;
-        redisOptions.SyncTimeout = 2_000;
-        redisOptions.AsyncTimeout = 2_000;
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisOptions);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisReconnection.For(connectionString));
         redis.ConnectionRestored += (_, _) => _resync.Writer.TryWrite(true);
 
         var subscribed = false;

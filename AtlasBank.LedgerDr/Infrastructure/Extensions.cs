@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AtlasBank.Chaos.ServiceDefaults.Hosting;
 using AtlasBank.Chaos.ServiceDefaults.Shadow;
 using AtlasBank.LedgerDr.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -86,7 +87,7 @@ public static class LedgerServiceExtensions
         builder.Services.TryAddSingleton(ShadowSampler.Shared);
 
         // Shadowing must never make the ledger unhealthy: no health check on this Redis.
-        builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
+        builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true, RedisReconnection.Apply);
         builder.Services.AddSingleton<ShadowTap>();
         builder.Services.AddSupervisedLoop<ShadowSamplePublisher>();
     }
