@@ -1,7 +1,6 @@
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using AtlasBank.Chaos.Contracts.Chaos;
-using AtlasBank.Chaos.ServiceDefaults;
+using AtlasBank.Chaos.ServiceDefaults.Hosting;
 using StackExchange.Redis;
 
 namespace AtlasBank.Chaos.Manager.Audit;
@@ -21,18 +20,16 @@ public sealed partial class AuditSpoolRejections
     private static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(1);
 
     private readonly IConnectionMultiplexer _redis;
+    private readonly DeadLetters _deadLetters;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<AuditSpoolRejections> _logger;
-    private readonly Counter<long> _deadLetters;
 
-    public AuditSpoolRejections(IConnectionMultiplexer redis, IMeterFactory meterFactory, TimeProvider timeProvider, ILogger<AuditSpoolRejections> logger)
+    public AuditSpoolRejections(IConnectionMultiplexer redis, DeadLetters deadLetters, TimeProvider timeProvider, ILogger<AuditSpoolRejections> logger)
     {
-        (_redis, _timeProvider, _logger) = (redis, timeProvider, logger);
-        _deadLetters = meterFactory.Create(TelemetryNames.ChaosMeter).CreateCounter<long>("dead_letters_total",
-            description: "Entries a loop could not use and set aside in chaos:deadletter, by source and reason.");
+        (_redis, _deadLetters, _timeProvider, _logger) = (redis, deadLetters, timeProvider, logger);
         foreach (var reason in new[] { SpoolRejection.Malformed, SpoolRejection.Unauthenticated })
         {
-            _deadLetters.Add(0, new("source", Source), new("reason", reason));
+            _deadLetters.Register(Source, reason);
         }
     }
 
@@ -62,7 +59,7 @@ public sealed partial class AuditSpoolRejections
         _ = transaction.StreamDeleteAsync(ChaosRedisKeys.AuditSpool, [entry.StreamId]);
         if (await transaction.ExecuteAsync())
         {
-            _deadLetters.Add(1, new("source", Source), new("reason", reason));
+            _deadLetters.Add(Source, reason);
             LogRejected(entry.StreamId, reason, entry.Detail);
         }
     }

@@ -13,17 +13,22 @@ namespace AtlasBank.Chaos.ServiceDefaults.Dr;
 /// <summary>
 /// Keeps <see cref="DrRoutingCache"/> current from the Redis that holds chaos state (its own connection): applies the
 /// state each message on <see cref="DrRedisKeys.Channel"/> carries, and reads <see cref="DrRedisKeys.Routing"/> at
-/// start, on reconnect and every <see cref="DrRoutingOptions.ResyncInterval"/>. Never clears the cache: with Redis away
-/// the last known region stays. Without a Redis connection string the process stays on the home region.
+/// start, on reconnect and every <see cref="DrRoutingOptions.ResyncInterval"/>. Never clears the cache: with Redis away,
+/// or junk on the channel or in the key (counted in <see cref="DeadLetters"/>, logged), the last known region stays. Without a Redis connection string the process stays on the home region.
 /// </summary>
 public sealed partial class DrRoutingSynchronizer(
     DrRoutingCache cache,
     IConfiguration configuration,
     IOptions<ChaosOptions> chaosOptions,
     IOptions<DrRoutingOptions> options,
+    DeadLetters deadLetters,
     TimeProvider timeProvider,
     ILogger<DrRoutingSynchronizer> logger) : BackgroundService
 {
+    public const string ChannelSource = "dr-routing-channel";
+    public const string KeySource = "dr-routing-key";
+    private const string Malformed = "malformed";
+
     private readonly Channel<bool> _resync = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,6 +41,8 @@ public sealed partial class DrRoutingSynchronizer(
             return;
         }
 
+        deadLetters.Register(ChannelSource, Malformed);
+        deadLetters.Register(KeySource, Malformed);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisReconnection.For(connectionString));
         redis.ConnectionRestored += (_, _) => _resync.Writer.TryWrite(true);
 
@@ -64,6 +71,7 @@ public sealed partial class DrRoutingSynchronizer(
         }
         else
         {
+            deadLetters.Add(ChannelSource, Malformed);
             LogIgnoredMessage();
         }
     }
@@ -86,9 +94,15 @@ public sealed partial class DrRoutingSynchronizer(
     {
         try
         {
-            if (DrRoutingState.TryParse(await database.StringGetAsync(DrRedisKeys.Routing)) is { } state)
+            var stored = await database.StringGetAsync(DrRedisKeys.Routing);
+            if (DrRoutingState.TryParse(stored) is { } state)
             {
                 Take(state);
+            }
+            else if (stored.HasValue)
+            {
+                deadLetters.Add(KeySource, Malformed);
+                LogIgnoredKey(cache.Current.ActiveRegion);
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException && !stoppingToken.IsCancellationRequested)
@@ -127,6 +141,9 @@ public sealed partial class DrRoutingSynchronizer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DR routing message ignored: not a routing state.")]
     private partial void LogIgnoredMessage();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DR routing key ignored: chaos:dr:routing holds no routing state; keeping {Region}.")]
+    private partial void LogIgnoredKey(string region);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DR routing could not subscribe to changes ({Reason}); keeping {Region} and retrying.")]
     private partial void LogSubscribeFailed(string reason, string region);

@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using AtlasBank.Chaos.Contracts.Dr;
 using AtlasBank.Chaos.ServiceDefaults.Chaos;
 using AtlasBank.Chaos.ServiceDefaults.Dr;
+using AtlasBank.Chaos.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using static AtlasBank.Chaos.Tests.Dr.Routing.RoutingTestData;
@@ -64,6 +68,7 @@ public sealed class DrRoutingSynchronizerTests
         return new DrRoutingSynchronizer(
             cache, configuration, Options.Create(new ChaosOptions()),
             Options.Create(new DrRoutingOptions { ResyncInterval = TimeSpan.FromMilliseconds(100) }),
+            new DeadLetters(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>(), new HostingEnvironment { ApplicationName = "routing-test" }),
             TimeProvider.System, loggerFactory.CreateLogger<DrRoutingSynchronizer>());
     }
 

@@ -44,6 +44,16 @@ internal sealed class RoutingAdmin(IConnectionMultiplexer redis)
 
     public Task ReleaseDrLockAsync() => redis.GetDatabase().KeyDeleteAsync(DrRedisKeys.Lock).WaitAsync(AtlasAppFixture.RequestTimeout);
 
+    /// <summary>Puts <paramref name="value"/> in <see cref="DrRedisKeys.Routing"/> as it is (null: deletes it); answers what was there.</summary>
+    public async Task<string?> ReplaceRawAsync(string? value)
+    {
+        var database = redis.GetDatabase();
+        var previous = await database.StringGetAsync(DrRedisKeys.Routing).WaitAsync(AtlasAppFixture.RequestTimeout);
+        await (value is null ? database.KeyDeleteAsync(DrRedisKeys.Routing) : database.StringSetAsync(DrRedisKeys.Routing, value))
+            .WaitAsync(AtlasAppFixture.RequestTimeout);
+        return previous;
+    }
+
     /// <summary>Publishes <paramref name="message"/> on the routing channel as it is.</summary>
     public Task PublishRawAsync(string message) =>
         redis.GetDatabase().PublishAsync(RedisChannel.Literal(DrRedisKeys.Channel), message).WaitAsync(AtlasAppFixture.RequestTimeout);
