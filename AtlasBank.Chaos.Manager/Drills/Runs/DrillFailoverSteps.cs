@@ -1,4 +1,5 @@
 using System.Globalization;
+using AtlasBank.Chaos.Contracts.Dr;
 using AtlasBank.Chaos.Manager.Dr;
 using AtlasBank.Chaos.Manager.Dr.Databases;
 using AtlasBank.Chaos.Manager.Drills.Invariants;
@@ -44,7 +45,7 @@ public sealed class DrillFailoverSteps(
         }
 
         var record = await failovers.FailoverAsync(new FailoverCommand(
-            $"drill run {run.RunId} ({run.Drill.Name}), {(step.Automatic ? "automatic" : "manual")} promotion", run.StartedBy, run.StartedByRole, faultAt, detectedAt,
+            $"{ReasonOf(run.RunId)}{run.Drill.Name}), {(step.Automatic ? "automatic" : "manual")} promotion", run.StartedBy, run.StartedByRole, faultAt, detectedAt,
             step.AcceptDataLoss));
         run.Failover = record = await WithWorkloadRpoAsync(run, record, cancellationToken);
         return string.Create(CultureInfo.InvariantCulture,
@@ -63,6 +64,24 @@ public sealed class DrillFailoverSteps(
         run.Failback = record;
         var reconciled = record.Reconciliation.GroupBy(result => result.Outcome).Select(group => $"{group.Count()} {group.Key}");
         return $"{record.FromRegion} to {record.ToRegion}: checksums equal {record.ChecksumsEqual}; reconciled {(record.Reconciliation.Count == 0 ? "nothing" : string.Join(", ", reconciled))}";
+    }
+
+    /// <summary>How a run's failover reason begins (its drill's name follows): how a replica taking an orphaned run over finds it.</summary>
+    public static string ReasonOf(string runId) => $"drill run {runId} (";
+
+    /// <summary>
+    /// For a run whose owner died: its completed failover when the bank is still on the region it promoted, so its
+    /// rollback fails back (<see cref="OwesFailback"/>); null when the run did not fail over or someone brought the bank back.
+    /// </summary>
+    public async Task<FailoverRecord?> StillFailedOverByAsync(string runId)
+    {
+        var routing = await store.ReadRoutingAsync();
+        var newest = await store.ListAsync(1, FailoverKinds.Failover);
+        var latest = newest.Count > 0 ? newest[0] : null;
+        return routing.ActiveRegion != DrRegions.Home && latest is { State: FailoverStates.Completed } && latest.ToRegion == routing.ActiveRegion
+               && latest.Reason?.StartsWith(ReasonOf(runId), StringComparison.Ordinal) == true
+            ? latest
+            : null;
     }
 
     /// <summary>The run failed over and has not failed back: the rollback brings the writer home.</summary>

@@ -1,4 +1,5 @@
 using AtlasBank.Chaos.Manager.Audit;
+using AtlasBank.Chaos.Manager.Dr;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -7,13 +8,15 @@ namespace AtlasBank.Chaos.Manager.Drills.Runs;
 /// <summary>
 /// On every replica, every <c>OrphanScanInterval</c>: claims the runs whose owner stopped renewing its lease (it
 /// died, or lost the database for longer than the lease), turns off the chaos they had on, runs their drill's
-/// rollback steps, and marks them <c>aborted</c> with the reason. A run is claimed by one replica only
+/// rollback steps — failing back when the run's failover still holds the bank on the other region — and marks them
+/// <c>aborted</c> with the reason. A run is claimed by one replica only
 /// (<c>FOR UPDATE SKIP LOCKED</c>); the restarted owner is a new instance and may claim its own old runs.
 /// </summary>
 public sealed partial class DrillOrphanReaper(
     DrillRunStore store,
     DrillCatalog catalog,
     DrillStepRunner steps,
+    DrillFailoverSteps failovers,
     DrillInstance instance,
     AuditTrail audit,
     DrillMetrics metrics,
@@ -63,6 +66,8 @@ public sealed partial class DrillOrphanReaper(
         var context = new DrillRunContext(orphan.RunId, drill ?? new DrillDefinition { Name = orphan.Drill, Target = orphan.Target }, new DrillRunParameters(0, null),
             orphan.StartedBy, null, now);
         using var _ = context;
+        // The context is new: what the dead owner did to the bank is read back from the DR records.
+        context.Failover = await failovers.StillFailedOverByAsync(orphan.RunId);
         var seq = await store.NextStepSeqAsync(orphan.RunId, cancellationToken);
         foreach (var service in orphan.EnabledServices)
         {
@@ -75,8 +80,13 @@ public sealed partial class DrillOrphanReaper(
             await store.AddStepAsync(orphan.RunId, seq++, record, cancellationToken);
         }
 
-        var reason = $"Its owner '{orphan.PreviousOwner}' stopped renewing its lease (the replica died or lost the database); replica '{instance.Id}' rolled it back.";
-        if (await store.CompleteAsync(orphan.RunId, instance.Id, DrillRunStates.Aborted, reason, timeProvider.GetUtcNow(), context.EnabledServices, null, cancellationToken))
+        var failedBack = context.Failback is { State: FailoverStates.Completed } ? " and failed the bank back home" : string.Empty;
+        var reason = $"Its owner '{orphan.PreviousOwner}' stopped renewing its lease (the replica died or lost the database); replica '{instance.Id}' rolled it back{failedBack}.";
+        // The report keeps what the owner last saved, with the failback this replica made.
+        var evidence = context.Failback is not null && await store.GetAsync(orphan.RunId, cancellationToken) is { } stored
+            ? stored.Evidence with { Failover = stored.Evidence.Failover ?? context.Failover, Failback = context.Failback }
+            : null;
+        if (await store.CompleteAsync(orphan.RunId, instance.Id, DrillRunStates.Aborted, reason, timeProvider.GetUtcNow(), context.EnabledServices, evidence, cancellationToken))
         {
             metrics.OrphanEnded(orphan.Drill, DrillRunStates.Aborted);
             await audit.RecordAsync(new AuditRecord(orphan.StartedBy, null, "DrillRunEnded", orphan.Target, null, null, StatusCodes.Status200OK,

@@ -1,9 +1,11 @@
+using System.Text.Json;
 using AtlasBank.Chaos.Contracts.Dr;
 using AtlasBank.Chaos.Manager.Dr;
 using AtlasBank.Chaos.Manager.Drills.Invariants;
 using AtlasBank.Chaos.Manager.Drills.Runs;
 using AtlasBank.Chaos.Manager.Drills.Steps;
 using AtlasBank.Chaos.Tests.Drills.Runs;
+using AtlasBank.Chaos.Tests.Replicas;
 using AtlasBank.Chaos.Tests.Safety;
 
 namespace AtlasBank.Chaos.Tests.Dr.Failover;
@@ -50,6 +52,40 @@ public sealed class RegionalOutageDrillTests(AtlasAppFixture fixture) : IAsyncLi
         Assert.Contains(lines, line => line.StartsWith("dr_failover_total{", StringComparison.Ordinal) && line.Contains("kind=\"failover\"", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.StartsWith("dr_rto_seconds{", StringComparison.Ordinal) && line.Contains("phase=\"first_write\"", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.StartsWith("dr_rpo_transactions", StringComparison.Ordinal) && !line.StartsWith('#'));
+    }
+
+    [Fact]
+    public async Task ARunWhoseOwnerDiesAfterThePromotionIsAbortedByTheSurvivorWithTheBankFailedBackHome()
+    {
+        var duration = BuiltInDrillRunTests.ShortDuration("regional-outage");
+        var started = await _runs.StartAsync("regional-outage", $$"""{"DurationSeconds":{{duration}}}""");
+        var promoted = await _runs.WaitUntilAsync(started.RunId,
+            run => run.Steps.Any(step => step.Kind == DrillStepKinds.Failover && step.Outcome == DrillStepOutcomes.Done), TimeSpan.FromSeconds(90), "fail over");
+        // The owner names its replica as Aspire does (X-Served-By): chaos-manager-{suffix}/{pid}/{random}.
+        var owner = promoted.Owner.Split('/')[0];
+        var survivor = (await fixture.ReplicasAsync("chaos-manager")).First(replica => replica.Name != owner).Address;
+        var survivorRuns = new DrillRunsClient(AtlasAppFixture.CreateReplicaClient(survivor, AtlasAppFixture.OperatorKey));
+
+        ReplicaProcess.Kill(fixture, owner);
+        try
+        {
+            var ended = await survivorRuns.WaitForEndAsync(started.RunId, TimeSpan.FromSeconds(150));
+
+            Assert.True(ended.State == DrillRunStates.Aborted, $"{ended.State}: {ended.Reason}");
+            Assert.Contains("failed the bank back home", ended.Reason, StringComparison.Ordinal);
+            Assert.Contains(ended.Steps, step => step.Phase == "rollback" && step.Kind == DrillStepKinds.Failback && step.Outcome == DrillStepOutcomes.Done);
+            var failback = Assert.IsType<FailoverRecord>((await survivorRuns.ReportAsync(started.RunId)).Failback);
+            Assert.Equal((DrRegions.B, DrRegions.A, FailoverStates.Completed), (failback.FromRegion, failback.ToRegion, failback.State));
+            Assert.True(failback.ChecksumsEqual);
+            using var survivorDr = AtlasAppFixture.CreateReplicaClient(survivor, AtlasAppFixture.AdminKey);
+            var state = JsonDocument.Parse(await survivorDr.GetStringAsync("/dr/state")).RootElement;
+            Assert.Equal(DrRegions.A, state.GetProperty("ActiveRegion").GetString());
+        }
+        finally
+        {
+            // The suite goes on with both replicas.
+            await ReplicaProcess.RestartAsync(fixture, "chaos-manager", owner);
+        }
     }
 
     [Fact]
