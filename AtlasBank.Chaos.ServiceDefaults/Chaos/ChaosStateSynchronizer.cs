@@ -19,15 +19,20 @@ namespace AtlasBank.Chaos.ServiceDefaults.Chaos;
 public sealed partial class ChaosStateSynchronizer(
     ChaosStateCache cache,
     ChaosHealthCounters health,
+    DeadLetters deadLetters,
     IConfiguration configuration,
     IOptionsMonitor<ChaosOptions> options,
     TimeProvider timeProvider,
     ILogger<ChaosStateSynchronizer> logger) : BackgroundService
 {
+    /// <summary>The dead-letter source of an experiment entry that is not an experiment (the channel carries no data to poison).</summary>
+    public const string ExperimentKeySource = "chaos-experiment-key";
+
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        deadLetters.Register(ExperimentKeySource, DeadLetters.Malformed);
         // A configuration change wakes the loop: switched on, the state is read now, not at the next interval.
         using var optionsChanged = options.OnChange(_ => _changes.Writer.TryWrite(true));
         if (!options.CurrentValue.Enabled)
@@ -81,7 +86,11 @@ public sealed partial class ChaosStateSynchronizer(
     {
         try
         {
-            cache.Apply(await ChaosStateReader.ReadActiveAsync(database, timeProvider.GetUtcNow()));
+            cache.Apply(await ChaosStateReader.ReadActiveAsync(database, timeProvider.GetUtcNow(), service =>
+            {
+                deadLetters.Add(ExperimentKeySource, DeadLetters.Malformed);
+                LogUnreadableExperiment(service);
+            }));
             await health.FlushAsync(database, timeProvider.GetUtcNow());
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException && !stoppingToken.IsCancellationRequested)
@@ -128,6 +137,9 @@ public sealed partial class ChaosStateSynchronizer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chaos injection is off for this service: no connection string '{ConnectionName}'.")]
     private partial void LogNoConnectionString(string connectionName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The chaos experiment entry of {Service} is not an experiment: ignored (no chaos from it) and counted in dead_letters_total.")]
+    private partial void LogUnreadableExperiment(string service);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chaos state could not be read ({Reason}); injecting nothing until it can.")]
     private partial void LogResyncFailed(string reason);

@@ -27,7 +27,7 @@ public sealed partial class DrRoutingSynchronizer(
 {
     public const string ChannelSource = "dr-routing-channel";
     public const string KeySource = "dr-routing-key";
-    private const string Malformed = "malformed";
+    private const string Malformed = DeadLetters.Malformed;
 
     private readonly Channel<bool> _resync = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 

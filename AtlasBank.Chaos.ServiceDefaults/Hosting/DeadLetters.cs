@@ -20,6 +20,9 @@ public sealed class DeadLetters
             description: "Entries or messages a loop could not use, by service, source and reason: set aside or ignored, never acted on.");
     }
 
+    /// <summary>The reason of an entry or message that is not what its source carries.</summary>
+    public const string Malformed = "malformed";
+
     public void Add(string source, string reason) => _letters.Add(1, Tags(source, reason));
 
     /// <summary>Starts the series at zero, so increase() sees the first one.</summary>
