@@ -51,6 +51,7 @@ public static class DatabaseLoginsBuilderExtensions
             {
                 await AuditProvisioning.ProvisionAsync(context, chaosDatabase, chaosManager.Resource.Password);
                 await DrillRunProvisioning.ProvisionAsync(context, chaosDatabase);
+                await DrJournalProvisioning.ProvisionAsync(context, chaosDatabase);
             });
         }
 

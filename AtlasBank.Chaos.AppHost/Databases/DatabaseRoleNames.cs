@@ -48,6 +48,9 @@ public static class DatabaseRoleNames
     /// <summary>NOLOGIN; owns the drill run tables (<c>drill_runs</c>, <c>drill_run_steps</c>, <c>drill_run_checks</c>).</summary>
     public const string DrillsOwner = "chaos_drills_owner";
 
+    /// <summary>Owns <c>chaosdb</c>'s DR journal (<c>dr_operations</c>, <c>dr_operation_steps</c>). No login.</summary>
+    public const string DrJournalOwner = "chaos_dr_journal_owner";
+
     /// <summary>The chaos manager: INSERT and SELECT on <c>chaos_audit</c>; runs, steps and checks added and read, a run's state and lease updated.</summary>
     public const string ChaosManager = "chaos_manager";
 }

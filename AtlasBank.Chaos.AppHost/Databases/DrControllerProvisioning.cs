@@ -46,15 +46,47 @@ internal static class DrControllerProvisioning
             REVOKE ALL ON SCHEMA dr FROM PUBLIC;
             GRANT USAGE ON SCHEMA dr TO {controller};
 
+            -- This region's role as the failover controller last set it, with the epoch of the routing that set it:
+            -- what the manager rebuilds the routing from when Redis lost it. One row, changed only with the grant.
+            CREATE TABLE IF NOT EXISTS dr.region_role (
+                singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+                role text NOT NULL CHECK (role IN ('writer', 'fenced')),
+                epoch bigint NOT NULL CHECK (epoch >= 0),
+                changed_at timestamptz NOT NULL DEFAULT now());
+            INSERT INTO dr.region_role (role, epoch)
+                SELECT CASE WHEN {IsWriter} THEN 'writer' ELSE 'fenced' END, 0
+                ON CONFLICT (singleton) DO NOTHING;
+
+            -- Records the role at_epoch, in the caller's transaction; refuses an epoch older than the recorded one, so a
+            -- fence or grant from a superseded failover (sent into a hung server, landing when it thaws) changes nothing.
+            CREATE OR REPLACE FUNCTION dr.record_role(new_role text, at_epoch bigint) RETURNS void
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+            DECLARE
+                recorded bigint;
+            BEGIN
+                SELECT r.epoch INTO recorded FROM dr.region_role r FOR UPDATE;
+                IF at_epoch < recorded THEN
+                    RAISE EXCEPTION 'epoch % is older than epoch %, this region''s last change: a newer failover or failback superseded it',
+                        at_epoch, recorded USING ERRCODE = '{Refused}';
+                END IF;
+                INSERT INTO dr.region_role (role, epoch, changed_at) VALUES (new_role, at_epoch, now())
+                    ON CONFLICT (singleton) DO UPDATE SET role = excluded.role, epoch = excluded.epoch, changed_at = excluded.changed_at;
+            END
+            $fn$;
+
+            DROP FUNCTION IF EXISTS dr.fence_writes();
+            DROP FUNCTION IF EXISTS dr.grant_writes();
+
             -- Ends this server's ledger writes: no more membership of the writer role, and every session of the ledger
             -- in a transaction ended (it rolls back). The revocation is seen by other sessions only once this commits,
             -- so a caller runs it twice: the second call ends any session that slipped in meanwhile, and its WAL
             -- position covers every write the ledger ever committed here.
-            CREATE OR REPLACE FUNCTION dr.fence_writes() RETURNS text
+            CREATE OR REPLACE FUNCTION dr.fence_writes(at_epoch bigint) RETURNS text
             LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
             DECLARE
                 deadline timestamptz := clock_timestamp() + interval '{SessionExitWait}';
             BEGIN
+                PERFORM dr.record_role('fenced', at_epoch);
                 IF {IsWriter} THEN
                     REVOKE {writer} FROM {app};
                 END IF;
@@ -73,13 +105,19 @@ internal static class DrControllerProvisioning
             END
             $fn$;
 
-            CREATE OR REPLACE FUNCTION dr.grant_writes() RETURNS void
+            CREATE OR REPLACE FUNCTION dr.grant_writes(at_epoch bigint) RETURNS void
             LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
             BEGIN
+                PERFORM dr.record_role('writer', at_epoch);
                 IF NOT {IsWriter} THEN
                     GRANT {writer} TO {app};
                 END IF;
             END
+            $fn$;
+
+            CREATE OR REPLACE FUNCTION dr.role(OUT role text, OUT epoch bigint)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+                SELECT r.role, r.epoch FROM dr.region_role r
             $fn$;
 
             CREATE OR REPLACE FUNCTION dr.writes_granted() RETURNS boolean
@@ -255,6 +293,7 @@ internal static class DrControllerProvisioning
             REVOKE ALL ON ALL FUNCTIONS IN SCHEMA dr FROM PUBLIC;
             GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA dr TO {controller};
             REVOKE EXECUTE ON FUNCTION dr.standby_confirmed(pg_lsn) FROM {controller};
+            REVOKE EXECUTE ON FUNCTION dr.record_role(text, bigint) FROM {controller};
             GRANT USAGE ON SCHEMA dr TO {app};
             GRANT EXECUTE ON FUNCTION dr.standby_confirmed(pg_lsn) TO {app};
             """, cancellationToken, transaction);

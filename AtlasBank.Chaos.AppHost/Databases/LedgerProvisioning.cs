@@ -60,7 +60,7 @@ internal static partial class LedgerProvisioning
         }
 
         // The home state: region A writes.
-        await PostgresRoles.ExecuteAsync(admin, "SELECT dr.grant_writes()", cancellationToken);
+        await PostgresRoles.ExecuteAsync(admin, "SELECT dr.grant_writes(0)", cancellationToken);
         // Last: once commits wait for DR, nothing here may commit before DR has subscribed.
         await DrControllerProvisioning.SetSynchronousReplicationAsync(admin, synchronous, cancellationToken);
     }
@@ -84,7 +84,7 @@ internal static partial class LedgerProvisioning
         {
             // The home state: region B does not write; its ledger's login reads what replication brings. On a restart
             // the grant is the DR controller's: region B may be the writer after a failover.
-            await PostgresRoles.ExecuteAsync(admin, "SELECT dr.fence_writes()", cancellationToken);
+            await PostgresRoles.ExecuteAsync(admin, "SELECT dr.fence_writes(0)", cancellationToken);
         }
 
         // The publication and the replication role exist once the primary's logins are Running.

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace AtlasBank.Chaos.Manager.Dr;
 
 /// <summary>
-/// Disaster recovery: the state (any role), failover (operator; never rate limited and never waiting on the audit
-/// database — it is for the disaster), failback and reconciliation (admin), and the failover records.
+/// Disaster recovery: the state (any role), failover (operator; never rate limited, its audit spooled rather than
+/// waited for — it is for the disaster), failback and reconciliation (admin), and the failover records.
 /// </summary>
 public static class DrApi
 {
@@ -37,7 +37,7 @@ public static class DrApi
         dr.MapEmergencyStopGroup().MapPost("/failover", Failover)
             .WithName("Failover")
             .WithSummary("Promote the other region: fence the writer, capture what DR lacks, stop DR's subscription, grant it writes, switch the routing.")
-            .WithDescription("Answers 200 with the failover: FailoverId, FromRegion, ToRegion, StartedAt, CompletedAt, Fenced (and how), RpoTransactions, RpoAmount, RpoTransferIds and the stranded transfers, LagBytesAtFault, the mode. Works with the writer's database healthy (a planned switchover, which waits for DR to catch up), stopped or hung. Only a region that replicates from the writer is promoted: 409 for a stale copy (use /dr/failback). 409 with the measured loss when the replica lacks acknowledged transfers, lags more than Dr:MaxPromotionLagBytes, or its loss cannot be measured (the writer's database does not answer, async mode), unless the body says \"AcceptDataLoss\": true. 409 while another failover or failback runs; 503 with Retry-After when it could not be done safely (the writer is the writer again). The optional body gives a Reason. Needs an operator or admin key; never rate limited; audited without waiting on the audit database.")
+            .WithDescription("Answers 200 with the failover: FailoverId, FromRegion, ToRegion, StartedAt, CompletedAt, Fenced (and how), RpoTransactions, RpoAmount, RpoTransferIds and the stranded transfers, LagBytesAtFault, the mode. Works with the writer's database healthy (a planned switchover, which waits for DR to catch up), stopped or hung. Only a region that replicates from the writer is promoted: 409 for a stale copy (use /dr/failback). 409 with the measured loss when the replica lacks acknowledged transfers, lags more than Dr:MaxPromotionLagBytes, or its loss cannot be measured (the writer's database does not answer, async mode), unless the body says \"AcceptDataLoss\": true. 409 while another failover or failback runs or one cut short is not taken over yet; 503 with Retry-After when it could not be done safely (the writer is the writer again), when the DR journal (chaosdb) does not answer before anything changed, or when this replica lost its lease mid-way (the replica that took it over finishes or undoes it). Each step is written to the journal before it runs. The optional body gives a Reason and StepPauseSeconds (0 to 10: a wait after each step is recorded, a rehearsal's slow motion). Needs an operator or admin key; never rate limited; audited without waiting on the audit database.")
             .Accepts<FailoverRequest>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -100,11 +100,11 @@ public static class DrApi
         RunAsync(request, user, response, coordinator.FailbackAsync);
 
     public static async Task<Results<Ok<FailoverRecord>, ProblemHttpResult>> Reconcile(
-        ClaimsPrincipal user, DrStateStore store, StrandedReconciliation reconciliation, IOptions<DrOptions> options)
+        ClaimsPrincipal user, DrStateStore store, StrandedReconciliation reconciliation, IOptions<DrOptions> options, TimeProvider timeProvider)
     {
         try
         {
-            await using var held = await DrLock.TakeAsync(store, FailoverCoordinator.NewId(), options.Value.LockTtl);
+            await using var held = await DrLock.TakeAsync(store, FailoverCoordinator.NewId(), options.Value.LockTtl, timeProvider);
             return await reconciliation.ReconcileLastAsync(CommandOf(user, "reconcile on demand")) is { } failover
                 ? TypedResults.Ok(failover)
                 : TypedResults.Problem(new ProblemDetails
@@ -137,11 +137,26 @@ public static class DrApi
 
         try
         {
-            return TypedResults.Ok(await run(CommandOf(user, body.Value!.Reason) with { AcceptDataLoss = body.Value.AcceptDataLoss }));
+            return TypedResults.Ok(await run(CommandOf(user, body.Value!.Reason) with
+            {
+                AcceptDataLoss = body.Value.AcceptDataLoss,
+                StepPause = TimeSpan.FromSeconds(body.Value.StepPauseSeconds),
+            }));
         }
         catch (DrConflictException conflict)
         {
             return TypedResults.Problem(Conflict(conflict));
+        }
+        catch (DrLeaseLostException lost)
+        {
+            response.Headers.RetryAfter = RetryAfterSeconds;
+            return TypedResults.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Taken over: this replica lost its lease mid-way.",
+                Detail = lost.Message,
+                Extensions = { ["failoverId"] = lost.Holder },
+            });
         }
         catch (DrUnavailableException unavailable)
         {

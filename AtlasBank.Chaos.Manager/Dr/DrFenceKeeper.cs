@@ -15,12 +15,14 @@ namespace AtlasBank.Chaos.Manager.Dr;
 /// to the active region when that lost it while no other region holds it — a fence sent to a hung database lands when
 /// it thaws, after the failover that sent it was refused and left that region the writer. It stands aside while a
 /// failover or failback holds the lock (they move the grant on purpose) and takes the lock itself to change a grant,
-/// so none starts meanwhile. With no routing in Redis (a bank that never failed over, or a lost key) it moves no grant.
+/// so none starts meanwhile. With no routing in Redis (a bank that never failed over, or a lost key) it rebuilds the
+/// routing from the databases (<see cref="DrRoutingRecovery"/>) and moves no grant that round; with junk there, none.
 /// It also keeps each region's replication mode fresh for a failover that finds the database gone.
 /// </summary>
 public sealed partial class DrFenceKeeper(
     DrStateStore store,
     LedgerRegionDatabases databases,
+    DrRoutingRecovery recovery,
     ReplicationModeReader modes,
     IConnectionMultiplexer redis,
     AuditTrail audit,
@@ -51,15 +53,18 @@ public sealed partial class DrFenceKeeper(
     private async Task KeepAsync(CancellationToken cancellationToken)
     {
         // Only a routing Redis really holds: a lost or unreadable key read as "home" would make the keeper fence the
-        // writer and hand the grant to a stale copy. Missing is also how a bank that never failed over starts.
+        // writer and hand the grant to a stale copy. A lost one (or a bank that never failed over) is rebuilt from the
+        // databases first; junk is left for a person, as it says nothing about how it came.
         var stored = await store.ReadStoredRoutingAsync();
+        if (stored is null)
+        {
+            await RebuildRoutingAsync(cancellationToken);
+            return;
+        }
+
         if (DrRoutingState.TryParse(stored) is not { } routing)
         {
-            if (stored is not null)
-            {
-                LogRoutingUnreadable();
-            }
-
+            LogRoutingUnreadable();
             return;
         }
 
@@ -110,6 +115,31 @@ public sealed partial class DrFenceKeeper(
         }
     }
 
+    private async Task RebuildRoutingAsync(CancellationToken cancellationToken)
+    {
+        var holder = $"fence-keeper-{Guid.CreateVersion7():N}";
+        if (!await store.TryLockAsync(holder, options.Value.LockTtl))
+        {
+            return;
+        }
+
+        try
+        {
+            if (await store.ReadStoredRoutingAsync() is null)
+            {
+                await recovery.ReadAsync(cancellationToken);
+            }
+        }
+        catch (DrUnavailableException ex)
+        {
+            LogRebuildFailed(ex.Message);
+        }
+        finally
+        {
+            await store.ReleaseLockAsync(holder);
+        }
+    }
+
     /// <summary>Each region's write grant; null where its database does not answer (down or hung: it cannot write either).</summary>
     private async Task<Dictionary<string, bool?>> ReadGrantsAsync(CancellationToken cancellationToken)
     {
@@ -133,7 +163,7 @@ public sealed partial class DrFenceKeeper(
     {
         try
         {
-            var lsn = await databases[region].FenceWritesAsync(cancellationToken);
+            var lsn = await databases[region].FenceWritesAsync(routing.Epoch, cancellationToken);
             LogFenced(region, routing.ActiveRegion, lsn);
             await audit.RecordAsync(new AuditRecord(null, null, "DrFenceKept", region, null, null, StatusCodes.Status200OK,
                 $"{region} held the write grant while {routing.ActiveRegion} is active (epoch {routing.Epoch}): revoked at {lsn}."));
@@ -141,6 +171,11 @@ public sealed partial class DrFenceKeeper(
         catch (RegionDatabaseUnavailableException)
         {
             // Gone again: checked again next round.
+        }
+        catch (RegionRefusedException ex)
+        {
+            // The region records a newer epoch than the routing: the routing is the stale one, and the grant stays.
+            LogEpochRefused(region, routing.Epoch, ex.Message);
         }
     }
 
@@ -152,7 +187,7 @@ public sealed partial class DrFenceKeeper(
     {
         try
         {
-            await databases[routing.ActiveRegion].GrantWritesAsync(cancellationToken);
+            await databases[routing.ActiveRegion].GrantWritesAsync(routing.Epoch, cancellationToken);
             LogRegranted(routing.ActiveRegion, routing.Epoch);
             await audit.RecordAsync(new AuditRecord(null, null, "DrWriterRegranted", routing.ActiveRegion, null, null, StatusCodes.Status200OK,
                 $"{routing.ActiveRegion} is active (epoch {routing.Epoch}) but its database had lost the write grant while no other region held it: granted again."));
@@ -161,6 +196,10 @@ public sealed partial class DrFenceKeeper(
         {
             // Gone again: checked again next round.
         }
+        catch (RegionRefusedException ex)
+        {
+            LogEpochRefused(routing.ActiveRegion, routing.Epoch, ex.Message);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DR_FENCE_KEPT: {Region} held the write grant while {Active} is active; revoked at {Lsn}.")]
@@ -168,6 +207,12 @@ public sealed partial class DrFenceKeeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DR_WRITER_REGRANTED: {Region} is active at epoch {Epoch} but had lost its write grant; granted again.")]
     private partial void LogRegranted(string region, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "DR_EPOCH_REFUSED: {Region}'s database refused a change at epoch {Epoch}, the routing's: {Reason}")]
+    private partial void LogEpochRefused(string region, long epoch, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DR_ROUTING_LOST: the routing could not be rebuilt yet: {Reason}")]
+    private partial void LogRebuildFailed(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DR_ROUTING_UNREADABLE: chaos:dr:routing holds no routing state; the fence keeper moves no grant until it does.")]
     private partial void LogRoutingUnreadable();

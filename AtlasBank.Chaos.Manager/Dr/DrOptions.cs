@@ -7,9 +7,16 @@ public sealed class DrOptions
 {
     public const string SectionName = "Dr";
 
-    /// <summary>How long a failover or failback may hold the lock before another may start (a dead manager's lock expires).</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "00:10:00")]
-    public TimeSpan LockTtl { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// The lease of a failover or failback: renewed every third of it while its coordinator lives, so a dead
+    /// coordinator's runs out this long after its last renewal and a surviving replica takes the operation over.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:03", "00:10:00")]
+    public TimeSpan LockTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often each replica looks in the DR journal for an operation whose coordinator's lease ran out.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:01:00")]
+    public TimeSpan TakeoverInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the old writer's ledger has to confirm it refuses writes.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]

@@ -10,7 +10,7 @@ namespace AtlasBank.Chaos.Manager.Dr;
 /// routing saying so) or recorded (the record saved, counted and audited).
 /// </summary>
 public sealed partial class DrOutcomes(
-    DrStateStore store, LedgerRegionDatabases databases, DrMetrics metrics, AuditTrail audit, TimeProvider timeProvider, ILogger<DrOutcomes> logger)
+    DrStateStore store, DrJournal journal, LedgerRegionDatabases databases, DrMetrics metrics, AuditTrail audit, TimeProvider timeProvider, ILogger<DrOutcomes> logger)
 {
     /// <summary>
     /// <paramref name="writer"/> writes (with no subscription of its own when <paramref name="detachWriterSubscription"/>),
@@ -26,15 +26,15 @@ public sealed partial class DrOutcomes(
             steps.Add((writer, database => database.DetachSubscriptionAsync(CancellationToken.None)));
         }
 
-        steps.Add((other, database => database.FenceWritesAsync(CancellationToken.None)));
-        steps.Add((writer, database => database.GrantWritesAsync(CancellationToken.None)));
+        steps.Add((other, database => database.FenceWritesAsync(epoch, CancellationToken.None)));
+        steps.Add((writer, database => database.GrantWritesAsync(epoch, CancellationToken.None)));
         foreach (var (region, step) in steps)
         {
             try
             {
                 await step(databases[region]);
             }
-            catch (RegionDatabaseUnavailableException ex)
+            catch (Exception ex) when (ex is RegionDatabaseUnavailableException or RegionRefusedException)
             {
                 LogRestoreStepFailed(failoverId, region, ex.Message);
             }
@@ -47,6 +47,16 @@ public sealed partial class DrOutcomes(
     public async Task EndAsync(FailoverRecord record, FailoverCommand command, string operation, string detail)
     {
         await store.SaveAsync(record, isNew: false);
+        try
+        {
+            await journal.EndAsync(record.FailoverId, record.State);
+        }
+        catch (DrUnavailableException ex)
+        {
+            // The takeover finds it still running, sees the record ended and closes it then, changing nothing.
+            LogJournalNotEnded(record.FailoverId, ex.Message);
+        }
+
         metrics.Ended(record);
         await audit.RecordAsync(new AuditRecord(command.KeyId, command.Role, operation, LedgerReplication.SubscriptionName, null, null,
             record.State switch
@@ -57,6 +67,9 @@ public sealed partial class DrOutcomes(
             },
             $"{record.FailoverId}: {record.FromRegion} to {record.ToRegion} {record.State}; {detail}{(record.Error is null ? string.Empty : "; " + record.Error)}"));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DR {FailoverId} ended, but the journal could not say so yet: {Reason}")]
+    private partial void LogJournalNotEnded(string failoverId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "DR {FailoverId} could not put {Region} back as it was: {Reason}.")]
     private partial void LogRestoreStepFailed(string failoverId, string region, string reason);

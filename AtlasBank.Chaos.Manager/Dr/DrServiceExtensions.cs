@@ -22,6 +22,9 @@ public static class DrServiceExtensions
         builder.Services.AddSingleton<StrandedReconciler>();
         builder.Services.AddSingleton<StrandedReconciliation>();
         builder.Services.AddSingleton<DrOutcomes>();
+        builder.Services.AddSingleton<DrRoutingRecovery>();
+        builder.Services.AddSingleton<DrJournal>();
+        builder.Services.AddSupervisedLoop<DrTakeover>();
         builder.Services.AddSingleton<FailoverCoordinator>();
         builder.Services.AddSingleton<FailbackCoordinator>();
         builder.Services.AddSupervisedLoop<DrFenceKeeper>();

@@ -32,6 +32,15 @@ public sealed class DrStateStore(IConnectionMultiplexer redis)
     public Task<bool> TryLockAsync(string failoverId, TimeSpan ttl) =>
         Database.StringSetAsync(DrRedisKeys.Lock, failoverId, ttl, When.NotExists);
 
+    /// <summary>Extends the lock by <paramref name="ttl"/> only if <paramref name="holder"/> still holds it; false when it does not.</summary>
+    public Task<bool> RenewLockAsync(string holder, TimeSpan ttl)
+    {
+        var transaction = Database.CreateTransaction();
+        transaction.AddCondition(Condition.StringEqual(DrRedisKeys.Lock, holder));
+        _ = transaction.KeyExpireAsync(DrRedisKeys.Lock, ttl);
+        return transaction.ExecuteAsync();
+    }
+
     public async Task<string?> LockHolderAsync() => await Database.StringGetAsync(DrRedisKeys.Lock);
 
     /// <summary>Releases the lock only if <paramref name="failoverId"/> still holds it (a transaction watching its value).</summary>

@@ -16,6 +16,9 @@ namespace AtlasBank.Chaos.Manager.Dr;
 /// </summary>
 public sealed partial class FailbackCoordinator(
     DrStateStore store,
+    DrRoutingRecovery routingRecovery,
+    DrJournal journal,
+    DrTakeover takeover,
     LedgerRegionDatabases databases,
     RegionFence fence,
     StrandedReconciliation reconciliation,
@@ -32,8 +35,9 @@ public sealed partial class FailbackCoordinator(
     {
         var cancellationToken = CancellationToken.None;
         var id = FailoverCoordinator.NewId();
-        await using var held = await DrLock.TakeAsync(store, id, options.Value.LockTtl);
-        var routing = await store.ReadRoutingAsync();
+        await using var held = await DrLock.TakeAsync(store, id, options.Value.LockTtl, timeProvider);
+        await takeover.RequireNoneCutShortAsync();
+        var routing = await routingRecovery.ReadAsync(cancellationToken);
         if (routing.ActiveRegion == DrRegions.Home)
         {
             throw new DrConflictException($"{DrRegions.Home} is the writer already: there is nothing to fail back.");
@@ -50,20 +54,29 @@ public sealed partial class FailbackCoordinator(
             Reason = command.Reason,
             StartedBy = command.KeyId,
             StartedAt = timeProvider.GetUtcNow(),
+            StepPauseSeconds = (int)command.StepPause.TotalSeconds,
         };
 
-        // Home must answer before anything changes; it stays fenced until it is rebuilt.
+        // Home must answer before anything changes; it stays fenced until it is rebuilt (fenced already: this changes
+        // nothing, so it comes before the journal).
         try
         {
-            await databases[home].FenceWritesAsync(cancellationToken);
+            await databases[home].FenceWritesAsync(routing.Epoch, cancellationToken);
         }
         catch (RegionDatabaseUnavailableException ex)
         {
             throw new DrUnavailableException($"{home}'s database does not answer, so it cannot be rebuilt: {ex.Message}", innerException: ex);
         }
+        catch (RegionRefusedException ex)
+        {
+            throw new DrUnavailableException($"{home} was not fenced at epoch {routing.Epoch}, the routing's: {ex.Message}", innerException: ex);
+        }
 
+        await journal.BeginAsync(record, routing.Epoch, DrStepNames.Reconcile);
         await store.SaveAsync(record, isNew: true);
         LogFailbackStarted(id, from, home);
+        var steps = new DrOperationSteps(journal, held, id, command.StepPause, timeProvider);
+        await steps.PauseAsync();
         var reconciled = await reconciliation.ReconcileLastAsync(command);
         try
         {
@@ -92,10 +105,12 @@ public sealed partial class FailbackCoordinator(
         }
 
         var epoch = routing.Epoch + 1;
-        await store.WriteRoutingAsync(new DrRoutingState(from, epoch, true, timeProvider.GetUtcNow(), id));
         var switched = false;
         try
         {
+            await steps.NextAsync(DrStepNames.SwitchRouting);
+            await store.WriteRoutingAsync(new DrRoutingState(from, epoch, true, timeProvider.GetUtcNow(), id));
+            await steps.NextAsync(DrStepNames.Fence);
             var fenced = await fence.FenceAsync(from, epoch, cancellationToken);
             record = record with { Fenced = fenced.Fenced, FenceDetail = fenced.Detail, FromDatabaseReachable = fenced.DatabaseFenced, FromLsnAtFence = fenced.Lsn };
             if (!fenced.DatabaseFenced)
@@ -105,6 +120,7 @@ public sealed partial class FailbackCoordinator(
 
             // A home that was down at the failover may still wait for the standby that left: nothing would commit there.
             var wasSync = await modes.ReadAsync(home, cancellationToken) == ReplicationModes.Sync || reconciled?.Mode == ReplicationModes.Sync;
+            await steps.NextAsync(DrStepNames.Rebuild);
             await databases[home].SetSynchronousReplicationAsync(false, cancellationToken);
             // The slot of the subscription the failover stopped, if it outlived it: it would stream the rebuild to DR.
             await databases[home].DropSlotAsync(cancellationToken);
@@ -117,9 +133,13 @@ public sealed partial class FailbackCoordinator(
             }
 
             // The slot exists before home takes a write, so the new subscription misses none.
+            await steps.NextAsync(DrStepNames.Subscribe);
             await databases[home].CreateSlotAsync(cancellationToken);
             await databases[from].SubscribeAsync(cancellationToken);
-            await databases[home].GrantWritesAsync(cancellationToken);
+            // The point of no return: home holds the writer's ledger and the writer follows it; only finishing is safe.
+            await steps.NextAsync(DrStepNames.Grant, commit: true);
+            await databases[home].GrantWritesAsync(epoch + 1, cancellationToken);
+            await steps.NextAsync(DrStepNames.Route);
             await store.WriteRoutingAsync(new DrRoutingState(home, epoch + 1, false, timeProvider.GetUtcNow(), id));
             switched = true;
             record = record with { CompletedAt = timeProvider.GetUtcNow() };
@@ -132,12 +152,23 @@ public sealed partial class FailbackCoordinator(
             record = record with { State = FailoverStates.Completed, Mode = wasSync ? ReplicationModes.Sync : ReplicationModes.Async };
             LogFailbackCompleted(id, home, record.Checksum);
         }
-        catch (Exception ex) when (!switched && ex is RegionDatabaseUnavailableException or DrUnavailableException or RegionRefusedException)
+        catch (Exception ex) when (!steps.Committed && ex is RegionDatabaseUnavailableException or DrUnavailableException or RegionRefusedException)
         {
             record = record with { State = FailoverStates.Failed, Error = ex.Message, CompletedAt = timeProvider.GetUtcNow() };
             await outcomes.RestoreWriterAsync(from, epoch + 1, id, detachWriterSubscription: true);
             await EndAsync(record, command);
             throw new DrUnavailableException($"The failback to {home} did not happen: {ex.Message} {from} is the writer again.", record, ex);
+        }
+        catch (Exception ex) when (steps.Committed && !switched && ex is RegionDatabaseUnavailableException or DrUnavailableException or RegionRefusedException)
+        {
+            // Past the point of no return: finished, not undone; a grant that fails here the fence keeper gives back.
+            await outcomes.RestoreWriterAsync(home, epoch + 1, id, detachWriterSubscription: false);
+            record = record with
+            {
+                State = FailoverStates.Completed,
+                CompletedAt = timeProvider.GetUtcNow(),
+                Error = $"{home} is the writer; a step after the point of no return failed and was retried: {ex.Message}",
+            };
         }
         catch (Exception ex) when (switched && ex is RegionDatabaseUnavailableException or DrUnavailableException)
         {

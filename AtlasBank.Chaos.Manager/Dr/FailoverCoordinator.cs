@@ -11,11 +11,15 @@ namespace AtlasBank.Chaos.Manager.Dr;
 /// one's subscription is stopped, it is granted writes, and the routing points at it. Works whether the old writer's
 /// database is healthy (a planned switchover, which waits for the new one to catch up), down or hung. Only a region
 /// that replicates from the writer is promoted, and one that would lose acknowledged transfers (or whose loss cannot be
-/// measured) only with the caller's consent. One at a time (a Redis lock). Never cancelled half-way by its caller:
-/// every step is bounded instead.
+/// measured) only with the caller's consent. One at a time (a lease in Redis, renewed while it runs). Never cancelled
+/// half-way by its caller: every step is bounded instead, and written to the DR journal before it runs, so that if this
+/// replica dies a surviving one undoes the failover (before the promotion) or finishes it (from the promotion on).
 /// </summary>
 public sealed partial class FailoverCoordinator(
     DrStateStore store,
+    DrRoutingRecovery routingRecovery,
+    DrJournal journal,
+    DrTakeover takeover,
     LedgerRegionDatabases databases,
     RegionFence fence,
     ReplicationModeReader modes,
@@ -28,8 +32,9 @@ public sealed partial class FailoverCoordinator(
     {
         var cancellationToken = CancellationToken.None;
         var id = NewId();
-        await using var held = await DrLock.TakeAsync(store, id, options.Value.LockTtl);
-        var routing = await store.ReadRoutingAsync();
+        await using var held = await DrLock.TakeAsync(store, id, options.Value.LockTtl, timeProvider);
+        await takeover.RequireNoneCutShortAsync();
+        var routing = await routingRecovery.ReadAsync(cancellationToken);
         var (from, to) = (routing.ActiveRegion, DrRegions.Other(routing.ActiveRegion));
         await RequireReplicaAsync(from, to, cancellationToken);
         var record = new FailoverRecord
@@ -44,17 +49,23 @@ public sealed partial class FailoverCoordinator(
             FaultStartedAt = command.FaultStartedAt,
             DetectedAt = command.DetectedAt,
             StartedAt = timeProvider.GetUtcNow(),
+            StepPauseSeconds = (int)command.StepPause.TotalSeconds,
         };
+        // Nothing has changed yet: a journal that does not answer refuses the failover (503) rather than start one
+        // no other replica could finish.
+        await journal.BeginAsync(record, routing.Epoch, DrStepNames.SwitchRouting);
         await store.SaveAsync(record, isNew: true);
         LogFailoverStarted(id, from, to, command.Reason);
+        var steps = new DrOperationSteps(journal, held, id, command.StepPause, timeProvider);
+        await steps.PauseAsync();
 
         // No ledger takes writes from here until the new writer is routed to.
         var epoch = routing.Epoch + 1;
-        await store.WriteRoutingAsync(new DrRoutingState(from, epoch, true, timeProvider.GetUtcNow(), id));
-        FenceResult fenced;
         try
         {
-            fenced = await fence.FenceAsync(from, epoch, cancellationToken);
+            await store.WriteRoutingAsync(new DrRoutingState(from, epoch, true, timeProvider.GetUtcNow(), id));
+            await steps.NextAsync(DrStepNames.Fence);
+            var fenced = await fence.FenceAsync(from, epoch, cancellationToken);
             record = record with
             {
                 Fenced = fenced.Fenced,
@@ -77,6 +88,8 @@ public sealed partial class FailoverCoordinator(
                 throw new DrConflictException($"{to} was not promoted: {loss} Send \"AcceptDataLoss\": true to promote it anyway. {from} is the writer again.", record: record);
             }
 
+            // The point of no return: once the new writer stops following the old one, only finishing is safe.
+            await steps.NextAsync(DrStepNames.Promote, commit: true);
             await databases[to].DetachSubscriptionAsync(cancellationToken);
             if (fenced.DatabaseFenced)
             {
@@ -91,17 +104,31 @@ public sealed partial class FailoverCoordinator(
                 }
             }
 
-            await databases[to].GrantWritesAsync(cancellationToken);
+            await steps.NextAsync(DrStepNames.Grant);
+            await databases[to].GrantWritesAsync(epoch + 1, cancellationToken);
+            await steps.NextAsync(DrStepNames.Route);
             await store.WriteRoutingAsync(new DrRoutingState(to, epoch + 1, false, timeProvider.GetUtcNow(), id));
             record = record with { State = FailoverStates.Completed, CompletedAt = timeProvider.GetUtcNow() };
             LogFailoverCompleted(id, to, record.RpoTransactions, record.Fenced);
         }
-        catch (Exception ex) when (ex is RegionDatabaseUnavailableException or DrUnavailableException)
+        catch (Exception ex) when (!steps.Committed && ex is RegionDatabaseUnavailableException or DrUnavailableException or RegionRefusedException)
         {
             record = record with { State = FailoverStates.Failed, Error = ex.Message, CompletedAt = timeProvider.GetUtcNow() };
             await outcomes.RestoreWriterAsync(from, epoch + 1, id, detachWriterSubscription: false);
             await EndAsync(record, command);
             throw new DrUnavailableException($"The failover from {from} to {to} did not happen: {ex.Message} {from} is the writer again.", record, ex);
+        }
+        catch (Exception ex) when (steps.Committed && ex is RegionDatabaseUnavailableException or DrUnavailableException or RegionRefusedException)
+        {
+            // Past the point of no return the new writer no longer follows the old one: finished, not undone. Each step
+            // that fails here is left to the fence keeper (a grant it gives back once the database answers).
+            await outcomes.RestoreWriterAsync(to, epoch + 1, id, detachWriterSubscription: true);
+            record = record with
+            {
+                State = FailoverStates.Completed,
+                CompletedAt = timeProvider.GetUtcNow(),
+                Error = $"{to} is the writer; a step after the point of no return failed and was retried: {ex.Message}",
+            };
         }
 
         await EndAsync(record, command);

@@ -17,10 +17,24 @@ public sealed record FailoverRecord
 
     public required string ToRegion { get; init; }
 
-    /// <summary>running, completed, failed (undone), or refused (409: nothing changed that stays changed).</summary>
+    /// <summary>
+    /// running, completed, failed (undone), refused (409: nothing changed that stays changed), or rolled-back (its
+    /// coordinator died before the point of no return and the replica that took it over undid it).
+    /// </summary>
     public required string State { get; init; }
 
     public string? Reason { get; init; }
+
+    /// <summary>The replica that finished or undid it after its coordinator died (or lost its lease); null when its coordinator did.</summary>
+    public string? TakenOverBy { get; init; }
+
+    public DateTimeOffset? TakenOverAt { get; init; }
+
+    /// <summary>The step its coordinator had recorded last when the replica named in <see cref="TakenOverBy"/> took over.</summary>
+    public string? TakenOverAtStep { get; init; }
+
+    /// <summary>Seconds waited after each step was recorded (a rehearsal's slow motion); 0 normally.</summary>
+    public int StepPauseSeconds { get; init; }
 
     public string? Error { get; init; }
 
@@ -122,4 +136,5 @@ public static class FailoverStates
     public const string Completed = "completed";
     public const string Failed = "failed";
     public const string Refused = "refused";
+    public const string RolledBack = "rolled-back";
 }

@@ -16,11 +16,16 @@ public sealed class RegionFence(LedgerRegionDatabases databases, RegionLedgers l
         string? databaseError = null;
         try
         {
-            lsn = await databases[region].FenceWritesAsync(cancellationToken);
+            lsn = await databases[region].FenceWritesAsync(epoch, cancellationToken);
         }
         catch (RegionDatabaseUnavailableException ex)
         {
             databaseError = ex.Message;
+        }
+        catch (RegionRefusedException ex)
+        {
+            // The region records a newer epoch than this switch's: the routing it started from is stale.
+            throw new DrUnavailableException($"{region} was not fenced at epoch {epoch}: {ex.Message}", innerException: ex);
         }
 
         var confirmed = await LedgerConfirmsAsync(region, epoch, cancellationToken);

@@ -34,20 +34,34 @@ public sealed class LedgerRegionDatabase
 
     public required string Region { get; init; }
 
-    /// <summary>Revokes the ledger's write grant and ends its sessions; answers the WAL position after the fence.</summary>
+    /// <summary>
+    /// Revokes the ledger's write grant and ends its sessions, recording the region fenced at <paramref name="epoch"/>;
+    /// answers the WAL position after the fence. Refused (<see cref="RegionRefusedException"/>) when the region
+    /// records a newer epoch: a newer failover or failback changed it since.
+    /// </summary>
     /// <remarks>
     /// Twice, on purpose: the revocation binds other sessions only once its transaction commits, so a ledger session
     /// opened while the first call ran could still write; the second call ends it, and its position covers every
     /// write the ledger committed here.
     /// </remarks>
-    public Task<string> FenceWritesAsync(CancellationToken cancellationToken) => RunAsync("fence writes", async (connection, token) =>
+    public Task<string> FenceWritesAsync(long epoch, CancellationToken cancellationToken) => RunAsync("fence writes", async (connection, token) =>
     {
-        await ScalarAsync<string>(connection, "SELECT dr.fence_writes()", token);
-        return await ScalarAsync<string>(connection, "SELECT dr.fence_writes()", token);
+        await ScalarAsync<string>(connection, "SELECT dr.fence_writes($1)", token, epoch);
+        return await ScalarAsync<string>(connection, "SELECT dr.fence_writes($1)", token, epoch);
     }, cancellationToken);
 
-    public Task GrantWritesAsync(CancellationToken cancellationToken) =>
-        RunAsync("grant writes", (connection, token) => ExecuteAsync(connection, "SELECT dr.grant_writes()", token), cancellationToken);
+    /// <summary>Grants the ledger writes, recording the region the writer at <paramref name="epoch"/>; refused like a fence.</summary>
+    public Task GrantWritesAsync(long epoch, CancellationToken cancellationToken) =>
+        RunAsync("grant writes", (connection, token) => ScalarAsync<object>(connection, "SELECT dr.grant_writes($1)", token, epoch), cancellationToken);
+
+    /// <summary>The role and epoch this region's database records: what the routing is rebuilt from when Redis lost it.</summary>
+    public Task<RegionRole> RoleAsync(CancellationToken cancellationToken) => RunAsync("read the region's role", async (connection, token) =>
+    {
+        await using var command = new NpgsqlCommand("SELECT role, epoch FROM dr.role()", connection);
+        await using var reader = await command.ExecuteReaderAsync(token);
+        await reader.ReadAsync(token);
+        return new RegionRole(Region, reader.GetString(0) == RegionRole.Writer, reader.GetInt64(1));
+    }, cancellationToken);
 
     public Task<bool> WritesGrantedAsync(CancellationToken cancellationToken) =>
         RunAsync("read the write grant", (connection, token) => ScalarAsync<bool>(connection, "SELECT dr.writes_granted()", token), cancellationToken);
@@ -337,9 +351,14 @@ public sealed class LedgerRegionDatabase
         _ => false,
     };
 
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
     {
         await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new() { Value = parameter });
+        }
+
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is DBNull ? default! : (T)value!;
     }

@@ -84,7 +84,7 @@ public sealed class DrControllerRoleTests(AtlasAppFixture fixture)
         foreach (var (service, connectionName) in new[] { ("ledgerapi", "ledgerdb"), ("ledgerapi-dr", "ledgerdb"), ("chaos-manager", "ledger-auditor") })
         {
             await using var login = await OpenAsync(await OfAsync(fixture, service, connectionName));
-            foreach (var function in new[] { "dr.grant_writes()", "dr.fence_writes()", "dr.drop_slot()", "dr.position()" })
+            foreach (var function in new[] { "dr.grant_writes(0)", "dr.fence_writes(0)", "dr.drop_slot()", "dr.position()", "dr.role()" })
             {
                 var denied = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(login, $"SELECT {function}"));
                 Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);

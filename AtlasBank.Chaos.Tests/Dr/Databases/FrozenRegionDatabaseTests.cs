@@ -16,6 +16,8 @@ public sealed class FrozenRegionDatabaseTests(AtlasAppFixture fixture)
         await using var regions = await RegionDatabases.CreateAsync(fixture);
         // One call first, so the pool holds a connection: the frozen server then stalls a command on it...
         await regions.A.PositionAsync(CancellationToken.None);
+        // An epoch nothing will ever record below: the fence, queued on the frozen server, is refused when it thaws.
+        const long superseded = -1;
         var outage = await PostgresOutage.BeginAsync(fixture, "postgres", OutageKind.Frozen);
         try
         {
@@ -23,7 +25,7 @@ public sealed class FrozenRegionDatabaseTests(AtlasAppFixture fixture)
                 () => regions.A.PositionAsync(CancellationToken.None).WaitAsync(Generous));
             // ...and a new connection's start-up, and the fence itself.
             var onNew = await Assert.ThrowsAsync<RegionDatabaseUnavailableException>(
-                () => regions.A.FenceWritesAsync(CancellationToken.None).WaitAsync(Generous));
+                () => regions.A.FenceWritesAsync(superseded, CancellationToken.None).WaitAsync(Generous));
 
             Assert.Equal("region-a", onPooled.Region);
             Assert.Equal("region-a", onNew.Region);

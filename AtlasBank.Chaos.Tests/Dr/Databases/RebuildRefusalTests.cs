@@ -43,6 +43,7 @@ public sealed class RebuildRefusalTests(AtlasAppFixture fixture)
 
         // Region A stays the routing's writer: without the lock the fence keeper would give it its grant back.
         await using var drLock = await RoutingAdmin.HoldDrLockAsync(fixture);
+        var epoch = await regions.EpochAsync(cancellation.Token);
         try
         {
             var key = LedgerClient.NewIdempotencyKey();
@@ -51,7 +52,7 @@ public sealed class RebuildRefusalTests(AtlasAppFixture fixture)
                 Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
             }
 
-            await regions.A.FenceWritesAsync(cancellation.Token);
+            await regions.A.FenceWritesAsync(epoch, cancellation.Token);
             var before = await regions.A.ChecksumAsync(cancellation.Token);
 
             var refused = await Assert.ThrowsAsync<RegionRefusedException>(() => regions.A.ReinitialiseFromAsync(regions.B, cancellation.Token));
@@ -63,7 +64,7 @@ public sealed class RebuildRefusalTests(AtlasAppFixture fixture)
         }
         finally
         {
-            await regions.A.GrantWritesAsync(cancellation.Token);
+            await regions.A.GrantWritesAsync(epoch, cancellation.Token);
             await using (var admin = await OpenAdminAsync(fixture, "ledgerdb-dr"))
             {
                 await ExecuteAsync(admin, "ALTER SUBSCRIPTION ledger_dr_sub ENABLE");

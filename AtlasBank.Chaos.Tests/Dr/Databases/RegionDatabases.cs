@@ -33,6 +33,13 @@ public sealed class RegionDatabases : IAsyncDisposable
         return new RegionDatabases(fixture, new LedgerRegionDatabase(DrRegions.A, a, Options), new LedgerRegionDatabase(DrRegions.B, b, Options), [a, b]);
     }
 
+    /// <summary>
+    /// The newest epoch either region's database records: a test that moves a grant by hand does it at this epoch,
+    /// as the fence keeper would (an older one is refused).
+    /// </summary>
+    public async Task<long> EpochAsync(CancellationToken cancellationToken) =>
+        Math.Max((await A.RoleAsync(cancellationToken)).Epoch, (await B.RoleAsync(cancellationToken)).Epoch);
+
     /// <summary>The controller's connection string as the manager receives it, under <paramref name="connectionName"/>.</summary>
     public static Task<string> ConnectionStringAsync(AtlasAppFixture fixture, string connectionName) =>
         OfAsync(fixture, "chaos-manager", connectionName);
@@ -48,14 +55,15 @@ public sealed class RegionDatabases : IAsyncDisposable
         var home = await A.WritesGrantedAsync(token) && !await B.WritesGrantedAsync(token) && await B.SubscriptionPositionAsync(token) is not null;
         if (!home)
         {
-            await B.FenceWritesAsync(token);
-            await A.FenceWritesAsync(token);
+            var epoch = await EpochAsync(token);
+            await B.FenceWritesAsync(epoch, token);
+            await A.FenceWritesAsync(epoch, token);
             await B.DetachSubscriptionAsync(token);
             await Eventually.TrueAsync(async () => !await SlotExistsAsync() || await A.DropSlotAsync(token), ReplicationBound, "region A's slot dropped");
             await B.ReinitialiseFromAsync(A, token);
             await A.CreateSlotAsync(token);
             await B.SubscribeAsync(token);
-            await A.GrantWritesAsync(token);
+            await A.GrantWritesAsync(epoch, token);
         }
 
         await Eventually.TrueAsync(() => B.SubscriptionStreamingAsync(token), ReplicationBound, "region B's subscription streaming");

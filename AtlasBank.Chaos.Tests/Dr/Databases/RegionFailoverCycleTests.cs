@@ -36,14 +36,15 @@ public sealed class RegionFailoverCycleTests(AtlasAppFixture fixture)
         try
         {
             // Failover: A fenced, B detached from A (A's slot dropped), B the writer.
-            await a.FenceWritesAsync(token);
+            var epoch = await regions.EpochAsync(token);
+            await a.FenceWritesAsync(epoch, token);
             var fenced = await a.PositionAsync(token);
             Assert.True(await b.DetachSubscriptionAsync(token));
             Assert.Null(await b.SubscriptionPositionAsync(token));
             Assert.False(await b.DetachSubscriptionAsync(token));
             Assert.True(await a.DropSlotAsync(token));
             Assert.False(await regions.SlotExistsAsync());
-            await b.GrantWritesAsync(token);
+            await b.GrantWritesAsync(epoch, token);
             Assert.True(await b.WritesGrantedAsync(token));
 
             // A refuses writes; B's ledger login writes a transfer exactly as LedgerStore does.
@@ -61,13 +62,13 @@ public sealed class RegionFailoverCycleTests(AtlasAppFixture fixture)
             Assert.NotEqual(await a.ChecksumAsync(token), await b.ChecksumAsync(token));
 
             // Failback: B fenced, A rebuilt from B, A's slot created, B subscribed to it, A the writer again.
-            await b.FenceWritesAsync(token);
+            await b.FenceWritesAsync(epoch, token);
             await a.ReinitialiseFromAsync(b, token);
             Assert.Equal(await b.ChecksumAsync(token), await a.ChecksumAsync(token));
             Assert.Equal(await b.LatestTransferAtAsync(token), await a.LatestTransferAtAsync(token));
             await a.CreateSlotAsync(token);
             await b.SubscribeAsync(token);
-            await a.GrantWritesAsync(token);
+            await a.GrantWritesAsync(epoch, token);
             Assert.True(await a.WritesGrantedAsync(token));
             Assert.False(await b.WritesGrantedAsync(token));
             await Eventually.TrueAsync(() => b.SubscriptionStreamingAsync(token), RegionDatabases.ReplicationBound, "B's new subscription streaming");

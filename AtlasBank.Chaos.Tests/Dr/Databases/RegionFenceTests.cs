@@ -25,9 +25,10 @@ public sealed class RegionFenceTests(AtlasAppFixture fixture)
         await using var regions = await RegionDatabases.CreateAsync(fixture);
         // Region A stays the routing's writer: without the lock the fence keeper would give it its grant back.
         await using var drLock = await RoutingAdmin.HoldDrLockAsync(fixture);
+        var epoch = await regions.EpochAsync(cancellation.Token);
         try
         {
-            var fencedAt = await regions.A.FenceWritesAsync(cancellation.Token);
+            var fencedAt = await regions.A.FenceWritesAsync(epoch, cancellation.Token);
 
             Assert.Matches("^[0-9A-F]+/[0-9A-F]+$", fencedAt);
             Assert.False(await regions.A.WritesGrantedAsync(cancellation.Token));
@@ -48,7 +49,7 @@ public sealed class RegionFenceTests(AtlasAppFixture fixture)
                 Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
             }
 
-            await regions.A.GrantWritesAsync(cancellation.Token);
+            await regions.A.GrantWritesAsync(epoch, cancellation.Token);
 
             Assert.True(await regions.A.WritesGrantedAsync(cancellation.Token));
             using (var posted = await _primary.PostTransferAsync(customer.Id, merchant.Id, 10m, key))

@@ -18,20 +18,21 @@ public sealed class SynchronousModeControllerTests(AtlasAppFixture fixture)
         var a = regions.A;
         // Region A stays the routing's writer: without the lock the fence keeper would give it its grant back.
         await using var drLock = await RoutingAdmin.HoldDrLockAsync(fixture);
+        var epoch = await regions.EpochAsync(CancellationToken.None);
         try
         {
             await SynchronousReplication.SetAsync(fixture, synchronous: true);
             Assert.Equal(SynchronousReplication.StandbyNames, await a.SynchronousStandbyNamesAsync(CancellationToken.None));
-            await a.FenceWritesAsync(CancellationToken.None).WaitAsync(Generous);
+            await a.FenceWritesAsync(epoch, CancellationToken.None).WaitAsync(Generous);
             Assert.True(await regions.B.DetachSubscriptionAsync(CancellationToken.None));
             Assert.True(await a.DropSlotAsync(CancellationToken.None));
             // The standby is gone: an ordinary commit on A now waits for it...
             await SynchronousReplication.WaitUntilCommitsWaitForAStandbyAsync(fixture);
 
             // ...and the controller's do not: each call ends within its bound, done.
-            await a.GrantWritesAsync(CancellationToken.None).WaitAsync(Generous);
+            await a.GrantWritesAsync(epoch, CancellationToken.None).WaitAsync(Generous);
             Assert.True(await a.WritesGrantedAsync(CancellationToken.None));
-            await a.FenceWritesAsync(CancellationToken.None).WaitAsync(Generous);
+            await a.FenceWritesAsync(epoch, CancellationToken.None).WaitAsync(Generous);
             Assert.False(await a.WritesGrantedAsync(CancellationToken.None));
 
             // The controller turns the mode off: A's commits return again, and a slot can be made (it waits for

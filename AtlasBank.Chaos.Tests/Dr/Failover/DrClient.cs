@@ -74,8 +74,9 @@ public sealed class DrClient(AtlasAppFixture fixture) : IDisposable
     /// </summary>
     public async Task RestoreHomeAsync()
     {
-        await Eventually.TrueAsync(async () => (await StateAsync()).GetProperty("InProgress").ValueKind == JsonValueKind.Null,
-            DrCallTimeout, "a failover or failback still held the lock");
+        await Eventually.TrueAsync(async () => (await StateAsync()).GetProperty("InProgress").ValueKind == JsonValueKind.Null
+                && await ScalarAsync("chaosdb", $"SELECT count(*) FROM {DrJournalSchema.OperationsTable} WHERE state = 'running'") is 0L,
+            DrCallTimeout, "a failover or failback still held the lock, or one cut short was not taken over yet");
         if ((await StateAsync()).GetProperty("ActiveRegion").GetString() != DrRegions.Home)
         {
             using var failback = await FailbackAsync();

@@ -142,7 +142,7 @@ public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLif
         // back: the routing said A, A refused every write. Here the late fence lands as the superuser's call.
         var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(100m);
         await NameRegionAInTheRoutingAsync();
-        await _dr.ScalarAsync("ledgerdb", "SELECT dr.fence_writes()");
+        await _dr.ScalarAsync("ledgerdb", "SELECT dr.fence_writes((SELECT epoch FROM dr.role()))");
         var state = await _dr.StateAsync();
         Assert.Equal(DrRegions.A, state.GetProperty("ActiveRegion").GetString());
         Assert.False(state.GetProperty("Switching").GetBoolean());
@@ -157,11 +157,28 @@ public sealed class FailoverUnderFaultTests(AtlasAppFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task AFenceFromAnOlderEpochIsRefusedByRegionADatabaseAndRegionAKeepsWriting()
+    {
+        // The same late fence, as the database sees it since it records each switch's epoch: the refused failover's
+        // fence carries an epoch below the one its undoing granted region A at.
+        var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(100m);
+        var recorded = (long)(await _dr.ScalarAsync("ledgerdb", "SELECT epoch FROM dr.role()"))!;
+
+        var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(
+            () => _dr.ScalarAsync("ledgerdb", $"SELECT dr.fence_writes({recorded - 1})"));
+
+        Assert.Equal("DR001", refused.SqlState);
+        Assert.Equal(true, await _dr.ScalarAsync("ledgerdb", "SELECT dr.writes_granted()"));
+        Assert.Equal("writer", await _dr.ScalarAsync("ledgerdb", "SELECT role FROM dr.role()"));
+        await _dr.RegionA.PostAcknowledgedAsync(customer.Id, funding.Id, 1m);
+    }
+
+    [Fact]
     public async Task ARegionHoldingTheWriteGrantWhileTheOtherIsTheWriterLosesItAndTheWriterKeepsIts()
     {
         // As an old writer whose database was down during the failover, then answers again still granted.
         await NameRegionAInTheRoutingAsync();
-        await _dr.ScalarAsync("ledgerdb-dr", "SELECT dr.grant_writes()");
+        await _dr.ScalarAsync("ledgerdb-dr", "SELECT dr.grant_writes((SELECT epoch FROM dr.role()))");
 
         await Eventually.TrueAsync(async () => await _dr.ScalarAsync("ledgerdb-dr", "SELECT dr.writes_granted()") is false,
             Bound, "the fence keeper to revoke region B's grant");
