@@ -42,4 +42,14 @@ public enum NemesisFault
 
     /// <summary><c>POST /dr/reconcile</c>: re-applies the last failover's stranded transfers.</summary>
     Reconcile,
+
+    /// <summary>
+    /// A failover (region A writing) or failback (region B writing) sent to one manager replica in slow motion (1 s
+    /// after each step is recorded), and that replica SIGKILLed 1–10 s later (from the step's delay): at whichever step
+    /// it has reached. The other replica must take it over; the heal starts the killed one again.
+    /// </summary>
+    KillCoordinatorMidSwitch,
+
+    /// <summary><c>DEL chaos:dr:routing</c> in Redis, as a restart without persistence would: the routing must be rebuilt from the databases.</summary>
+    LoseRouting,
 }

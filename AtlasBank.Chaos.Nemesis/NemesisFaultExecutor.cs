@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
 using AtlasBank.Chaos.AppHost.Infrastructure;
+using AtlasBank.Chaos.Contracts.Dr;
 using AtlasBank.Chaos.Contracts.Ledger;
 using Npgsql;
 
@@ -38,6 +39,14 @@ public sealed class NemesisFaultExecutor(NemesisTarget target, NemesisHistory hi
     public IReadOnlyCollection<string> Broken =>
         [.. _frozenServers.Keys.Select(s => $"{s} frozen"), .. _stoppedServers.Select(s => $"{s} stopped"),
          .. _frozenRedis.Length > 0 ? ["redis frozen"] : Array.Empty<string>(), .. _killedReplicas.Select(r => $"{r} killed")];
+
+    public Task ApplyAsync(NemesisStep step) => step.Fault switch
+    {
+        // The kill's moment from the step's own draw, so the seed replays it: 1 to 10 s into the switch.
+        NemesisFault.KillCoordinatorMidSwitch => KillCoordinatorMidSwitchAsync(TimeSpan.FromMilliseconds(1_000 + (step.DelayMs * 37 % 9_000))),
+        NemesisFault.LoseRouting => LoseRoutingAsync(),
+        _ => ApplyAsync(step.Fault),
+    };
 
     public Task ApplyAsync(NemesisFault fault) => fault switch
     {
@@ -203,6 +212,69 @@ public sealed class NemesisFaultExecutor(NemesisTarget target, NemesisHistory hi
             await ProcessSignals.KillAsync(ProcessSignals.Tree(launcher));
             return (OperationType.Ok, $"SIGKILL below launcher {launcher}");
         });
+    }
+
+    /// <summary>
+    /// The switch the routing calls for (a failover while region A writes, a failback otherwise) on the first replica
+    /// still running, one second per step, and that replica killed after <paramref name="killAfter"/> unless it
+    /// answered first. <c>info</c> when killed: the survivor decides the outcome, and the heal and the checker judge it.
+    /// </summary>
+    public Task KillCoordinatorMidSwitchAsync(TimeSpan killAfter) => OperationAsync("kill-coordinator", NemesisTarget.Manager, async () =>
+    {
+        var replica = target.ManagerReplicas.FirstOrDefault(name => !_killedReplicas.Contains(name));
+        if (replica is null || !target.App.ResourceNotifications.TryGetCurrentState(replica, out var state)
+            || ReplicaAddress.Of(state.Snapshot) is not { } address)
+        {
+            return (OperationType.Fail, "no running replica to coordinate");
+        }
+
+        var failback = await DrStateAsync() is { } drState && drState.GetProperty("ActiveRegion").GetString() != DrRegions.Home;
+        using var client = new HttpClient { BaseAddress = new Uri($"http://{address}"), Timeout = NemesisTarget.DrCallTimeout };
+        client.DefaultRequestHeaders.Add("X-Api-Key", target.AdminKey);
+        var call = failback
+            ? client.PostAsync("/dr/failback", JsonContent.Create(new { Reason = "nemesis: coordinator killed", StepPauseSeconds = 1 }))
+            : client.PostAsync("/dr/failover", JsonContent.Create(new { Reason = "nemesis: coordinator killed", AcceptDataLoss = true, StepPauseSeconds = 1 }));
+        if (await Task.WhenAny(call, Task.Delay(killAfter)) == call)
+        {
+            using var answered = await call;
+            return (answered.IsSuccessStatusCode ? OperationType.Ok : OperationType.Fail, $"{(failback ? "failback" : "failover")} answered {(int)answered.StatusCode} before the kill");
+        }
+
+        var launcher = ExecutablePid(replica);
+        _killedReplicas.Add(replica);
+        await ProcessSignals.KillAsync(ProcessSignals.Tree(launcher));
+        try
+        {
+            using var lost = await call.WaitAsync(CommandBound);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException)
+        {
+            // The coordinator is gone: its answer with it.
+        }
+
+        return (OperationType.Info, $"{(failback ? "failback" : "failover")} on {replica} killed {killAfter.TotalMilliseconds:0} ms in");
+    });
+
+    /// <summary><c>chaos:dr:routing</c> deleted with the admin's Redis.</summary>
+    public Task LoseRoutingAsync() => OperationAsync("lose-routing", NemesisTarget.Redis, async () =>
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(target.RedisConnectionString).WaitAsync(CommandBound);
+        var deleted = await redis.GetDatabase().KeyDeleteAsync(DrRedisKeys.Routing).WaitAsync(CommandBound);
+        return (OperationType.Ok, deleted ? "deleted" : "was absent");
+    });
+
+    /// <summary>Whether Redis holds the routing (false also when Redis does not answer).</summary>
+    public async Task<bool> RoutingStoredAsync()
+    {
+        try
+        {
+            await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(target.RedisConnectionString).WaitAsync(SqlBound);
+            return await redis.GetDatabase().KeyExistsAsync(DrRedisKeys.Routing).WaitAsync(SqlBound);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>redis-server (and anything below it) frozen with SIGSTOP, or thawed.</summary>

@@ -86,8 +86,9 @@ public static class NemesisHeal
             var inProgress = current.GetProperty("InProgress").ValueKind != JsonValueKind.Null;
             var switching = current.GetProperty("Switching").GetBoolean();
             var active = current.GetProperty("ActiveRegion").GetString();
-            if (inProgress)
+            if (inProgress || !await nemesis.RoutingStoredAsync())
             {
+                // Nor while Redis lacks the routing (the state reads "home" then): the fence keeper rebuilds it within moments.
                 // Never a DR call while one runs: it would only be refused (409), and the running one may bring the bank home.
                 await Task.Delay(Poll, timeProvider);
                 continue;
@@ -99,7 +100,8 @@ public static class NemesisHeal
             }
 
             attempts++;
-            // A manager killed mid-failover leaves the routing switching; POST /dr/failover again completes it.
+            // A switch whose coordinator died is the survivor's to finish or undo; a routing left switching with nothing
+            // running (its last write lost to a Redis fault) is moved on by POST /dr/failover.
             var call = switching
                 ? nemesis.DrCallAsync("heal-failover", "/dr/failover", JsonContent.Create(new { Reason = "nemesis heal", AcceptDataLoss = true }))
                 : nemesis.DrCallAsync("heal-failback", "/dr/failback", null);

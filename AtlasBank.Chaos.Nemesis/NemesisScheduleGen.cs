@@ -18,7 +18,8 @@ public static class NemesisScheduleGen
         (2, NemesisFault.PauseReplication), (2, NemesisFault.SyncMode),
         (1, NemesisFault.KillManagerReplica1), (1, NemesisFault.KillManagerReplica2),
         (1, NemesisFault.FreezeRedis),
-        (4, NemesisFault.Failover), (3, NemesisFault.Failback), (1, NemesisFault.Reconcile));
+        (4, NemesisFault.Failover), (3, NemesisFault.Failback), (1, NemesisFault.Reconcile),
+        (2, NemesisFault.KillCoordinatorMidSwitch), (1, NemesisFault.LoseRouting));
 
     public static readonly Gen<NemesisStep> Step =
         Gen.Select(Gen.Int[MinDelayMs, MaxDelayMs], Fault, (delay, fault) => new NemesisStep(delay, fault));

@@ -29,7 +29,7 @@ public static class NemesisScheduleRun
             foreach (var step in schedule.Steps)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(step.DelayMs), timeProvider);
-                await nemesis.ApplyAsync(step.Fault);
+                await nemesis.ApplyAsync(step);
             }
         }
         finally

@@ -23,9 +23,12 @@ public sealed class NemesisTarget : IDisposable
 
     public static readonly TimeSpan DrCallTimeout = TimeSpan.FromSeconds(120);
 
-    private NemesisTarget(DistributedApplication app, HttpClient manager, string regionA, string regionB, IReadOnlyList<string> managerReplicas)
+    private NemesisTarget(
+        DistributedApplication app, HttpClient manager, string adminKey, string regionA, string regionB, string redis, IReadOnlyList<string> managerReplicas)
     {
         App = app;
+        AdminKey = adminKey;
+        RedisConnectionString = redis;
         ManagerClient = manager;
         RegionAConnectionString = regionA;
         RegionBConnectionString = regionB;
@@ -36,6 +39,11 @@ public sealed class NemesisTarget : IDisposable
 
     /// <summary>The manager through the resource's shared address (either replica answers), with the admin key.</summary>
     public HttpClient ManagerClient { get; }
+
+    public string AdminKey { get; }
+
+    /// <summary>Redis as its administrator: what deletes the routing, as a restart without persistence would.</summary>
+    public string RedisConnectionString { get; }
 
     /// <summary>Superuser, unpooled (a server the nemesis restarted leaves pooled connections dead), short timeouts.</summary>
     public string RegionAConnectionString { get; }
@@ -53,8 +61,9 @@ public sealed class NemesisTarget : IDisposable
         var replicaCount = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == Manager)
             .TryGetLastAnnotation<ReplicaAnnotation>(out var replicas) ? replicas.Replicas : 1;
         var running = await app.ResourceNotifications.RunningReplicaEventsAsync(Manager, replicaCount, cancellationToken);
-        return new NemesisTarget(app, manager,
+        return new NemesisTarget(app, manager, adminKey,
             await SuperuserAsync(app, RegionADatabase, cancellationToken), await SuperuserAsync(app, RegionBDatabase, cancellationToken),
+            await app.GetConnectionStringAsync(Redis, cancellationToken) ?? throw new InvalidOperationException("No connection string for redis."),
             [.. running.Select(replica => replica.ResourceId)]);
     }
 
