@@ -149,26 +149,24 @@ public static class DrApi
         }
         catch (DrLeaseLostException lost)
         {
-            response.Headers.RetryAfter = RetryAfterSeconds;
-            return TypedResults.Problem(new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Taken over: this replica lost its lease mid-way.",
-                Detail = lost.Message,
-                Extensions = { ["failoverId"] = lost.Holder },
-            });
+            return Unavailable(response, "Taken over: this replica lost its lease mid-way.", lost.Message, lost.Holder, record: null);
         }
         catch (DrUnavailableException unavailable)
         {
-            response.Headers.RetryAfter = RetryAfterSeconds;
-            return TypedResults.Problem(new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Not done: it could not be done safely now.",
-                Detail = unavailable.Message,
-                Extensions = { ["failoverId"] = unavailable.Record?.FailoverId, ["failover"] = unavailable.Record },
-            });
+            return Unavailable(response, "Not done: it could not be done safely now.", unavailable.Message, unavailable.Record?.FailoverId, unavailable.Record);
         }
+    }
+
+    private static ProblemHttpResult Unavailable(HttpResponse response, string title, string detail, string? failoverId, FailoverRecord? record)
+    {
+        response.Headers.RetryAfter = RetryAfterSeconds;
+        return TypedResults.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = title,
+            Detail = detail,
+            Extensions = { ["failoverId"] = failoverId, ["failover"] = record },
+        });
     }
 
     private static ProblemDetails Conflict(DrConflictException conflict) => new()
