@@ -84,6 +84,14 @@ public sealed class DrillFailoverSteps(
             : null;
     }
 
+    /// <summary>
+    /// Whether the run's newest failover is still running: its owner died mid-switch, and the DR takeover has not
+    /// finished or undone it yet. Rolling the run back now would decide from a half-switched bank.
+    /// </summary>
+    public async Task<bool> SwitchUnfinishedAsync(string runId) =>
+        (await store.ListAsync(1, FailoverKinds.Failover)) is [{ State: FailoverStates.Running } running]
+        && running.Reason?.StartsWith(ReasonOf(runId), StringComparison.Ordinal) == true;
+
     /// <summary>The run failed over and has not failed back: the rollback brings the writer home.</summary>
     public static bool OwesFailback(DrillRunContext run) => run.Failover is { State: FailoverStates.Completed } && run.Failback is null;
 

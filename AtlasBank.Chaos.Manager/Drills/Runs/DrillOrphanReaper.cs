@@ -49,12 +49,26 @@ public sealed partial class DrillOrphanReaper(
         }
     }
 
+    /// <summary>Below the run's lease (15 s), so no other replica claims the run meanwhile.</summary>
+    private static readonly TimeSpan TakeoverWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan TakeoverPoll = TimeSpan.FromSeconds(1);
+
     public async Task ReapAsync(CancellationToken cancellationToken)
     {
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bound.CancelAfter(DrillRunExecution.EndBound);
-        foreach (var orphan in await store.ClaimOrphansAsync(instance.Id, options.Value.Lease, bound.Token))
+        using var claiming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        claiming.CancelAfter(DrillRunExecution.EndBound);
+        foreach (var orphan in await store.ClaimOrphansAsync(instance.Id, options.Value.Lease, claiming.Token))
         {
+            // Its owner died mid-failover: the DR takeover finishes or undoes the switch within its lease. Rolled back
+            // after that, from a bank on one region (a bounded wait: the rollback then decides from what it finds).
+            for (var waited = TimeSpan.Zero; waited < TakeoverWait && await failovers.SwitchUnfinishedAsync(orphan.RunId); waited += TakeoverPoll)
+            {
+                LogWaitingForTakeover(logger, orphan.RunId);
+                await Task.Delay(TakeoverPoll, timeProvider, cancellationToken);
+            }
+
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bound.CancelAfter(DrillRunExecution.EndBound);
             await RollBackAsync(orphan, bound.Token);
         }
     }
@@ -94,6 +108,9 @@ public sealed partial class DrillOrphanReaper(
             LogOrphanRolledBack(logger, orphan.RunId, orphan.Drill, orphan.PreviousOwner);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Orphaned drill run {RunId} died mid-failover; rolled back once the DR takeover has ended the switch.")]
+    private static partial void LogWaitingForTakeover(ILogger logger, string runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for orphaned drill runs failed: {Reason}")]
     private static partial void LogScanFailed(ILogger logger, string reason);
