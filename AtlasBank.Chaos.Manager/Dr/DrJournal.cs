@@ -27,17 +27,38 @@ public sealed class DrJournal(NpgsqlDataSource dataSource)
         await batch.ExecuteNonQueryAsync(token);
     });
 
-    /// <summary>Records that <paramref name="step"/> runs next; <paramref name="committed"/>: from here the operation is finished, never undone.</summary>
-    public Task StepAsync(string failoverId, string step, bool committed = false) => RunAsync($"record step {step} of {failoverId}", async token =>
+    /// <summary>
+    /// Records that <paramref name="step"/> runs next; <paramref name="committed"/>: from here the operation is finished,
+    /// never undone. Throws <see cref="DrLeaseLostException"/> when this replica no longer runs the operation (another
+    /// took it over, or it ended): the journal is the second check after the lease, where it cannot be stale.
+    /// </summary>
+    public async Task StepAsync(string failoverId, string step, bool committed = false)
     {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command($"""
-            UPDATE {DrJournalSchema.OperationsTable} SET step = $2, committed = committed OR $3, updated_at = now()
-            WHERE failover_id = $1 AND state = 'running'
-            """, failoverId, step, committed));
-        batch.BatchCommands.Add(StepRow(failoverId, step));
-        await batch.ExecuteNonQueryAsync(token);
-    });
+        var moved = await RunAsync($"record step {step} of {failoverId}", async token =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(token);
+            await using var transaction = await connection.BeginTransactionAsync(token);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            batch.BatchCommands.Add(Command($"""
+                UPDATE {DrJournalSchema.OperationsTable} SET step = $2, committed = committed OR $3, updated_at = now()
+                WHERE failover_id = $1 AND state = 'running' AND owner = $4
+                """, failoverId, step, committed, Owner));
+            batch.BatchCommands.Add(StepRow(failoverId, step));
+            await batch.ExecuteNonQueryAsync(token);
+            if (batch.BatchCommands[0].RecordsAffected != 1)
+            {
+                await transaction.RollbackAsync(token);
+                return false;
+            }
+
+            await transaction.CommitAsync(token);
+            return true;
+        });
+        if (!moved)
+        {
+            throw new DrLeaseLostException(failoverId);
+        }
+    }
 
     public Task EndAsync(string failoverId, string state) => RunAsync($"end {failoverId}", async token =>
     {

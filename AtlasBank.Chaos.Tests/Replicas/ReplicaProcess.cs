@@ -30,6 +30,22 @@ public static class ReplicaProcess
         }
     }
 
+    /// <summary>
+    /// SIGSTOP of everything below the replica's launcher (the service): to the OS and its peers' sockets it is alive,
+    /// it just does nothing — a stall, a long GC pause, a VM paused. Answers the processes for <see cref="Thaw"/>.
+    /// </summary>
+    public static int[] Freeze(AtlasAppFixture fixture, string replica)
+    {
+        Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(replica, out var state), $"the state of {replica}");
+        var launcher = Convert.ToInt32(state!.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
+        var service = Descendants(launcher).ToArray();
+        Assert.NotEmpty(service);
+        Signal("STOP", service);
+        return service;
+    }
+
+    public static void Thaw(int[] processes) => Signal("CONT", processes);
+
     /// <summary>Once each killed replica is seen gone, starts it again; then waits until every replica answers.</summary>
     public static async Task RestartAsync(AtlasAppFixture fixture, string resource, params string[] replicas)
     {
@@ -42,6 +58,13 @@ public static class ReplicaProcess
         }
 
         await fixture.WaitForReplicasAsync(resource);
+    }
+
+    private static void Signal(string signal, int[] pids)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", .. pids.Select(pid => pid.ToString(CultureInfo.InvariantCulture))]))!;
+        Assert.True(kill.WaitForExit(TimeSpan.FromSeconds(10)), $"kill -{signal}");
+        Assert.Equal(0, kill.ExitCode);
     }
 
     /// <summary>Every process below <paramref name="pid"/>, deepest first.</summary>

@@ -140,6 +140,48 @@ public sealed class CoordinatorKilledTests(AtlasAppFixture fixture, ITestOutputH
             Bound, "both regions to hold the same balances");
     }
 
+    [Fact]
+    public async Task ACoordinatorFrozenPastItsLeaseWakesToFindItsFailoverUndoneAndChangesNothingMore()
+    {
+        var (funding, customer) = await _dr.RegionA.CreateFundedPairAsync(100m);
+        await _dr.RegionB.WaitForBalanceAsync(customer.Id, 100m, Bound);
+        var replicas = await fixture.ReplicasAsync("chaos-manager");
+        var (coordinator, survivor) = (replicas[0], replicas[1]);
+        using var coordinatorClient = AtlasAppFixture.CreateReplicaClient(coordinator.Address, AtlasAppFixture.AdminKey);
+        var request = coordinatorClient.PostAsJsonAsync("/dr/failover", new { Reason = "frozen at fence", StepPauseSeconds });
+        await using var chaosdb = await OpenAdminAsync(fixture, "chaosdb");
+        var failoverId = await WaitForStepAsync(chaosdb, FailoverKinds.Failover, DrStepNames.Fence, request);
+
+        var frozen = ReplicaProcess.Freeze(fixture, coordinator.Name);
+        using var survivorClient = AtlasAppFixture.CreateReplicaClient(survivor.Address, AtlasAppFixture.AdminKey);
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                using var found = await survivorClient.GetAsync($"/dr/failovers/{failoverId}");
+                return found.IsSuccessStatusCode
+                    && JsonDocument.Parse(await found.Content.ReadAsStringAsync()).RootElement.GetProperty("State").GetString() == FailoverStates.RolledBack;
+            }, SwitchingBound, "the survivor to undo the frozen coordinator's failover");
+        }
+        finally
+        {
+            ReplicaProcess.Thaw(frozen);
+        }
+
+        // Awake, it learns its lease is gone before its next step and stops there.
+        using var answer = await request.WaitAsync(Bound);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+        Assert.Contains("lease", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var state = JsonDocument.Parse(await survivorClient.GetStringAsync("/dr/state")).RootElement;
+        Assert.Equal((DrRegions.A, false), (state.GetProperty("ActiveRegion").GetString(), state.GetProperty("Switching").GetBoolean()));
+        Assert.Equal(true, await _dr.ScalarAsync("ledgerdb", "SELECT dr.writes_granted()"));
+        Assert.Equal(false, await _dr.ScalarAsync("ledgerdb-dr", "SELECT dr.writes_granted()"));
+        Assert.Equal(1L, await _dr.ScalarAsync("ledgerdb-dr", "SELECT count(*) FROM pg_subscription"));
+        var steps = await JournalStepsAsync(chaosdb, failoverId);
+        Assert.Equal(FailoverStates.RolledBack, steps[^1].Step);
+        await _dr.RegionA.PostAcknowledgedAsync(customer.Id, funding.Id, 1m);
+    }
+
     /// <summary>The id of the running operation once the journal says it is at <paramref name="step"/> (recorded, not yet run).</summary>
     private static async Task<string> WaitForStepAsync(NpgsqlConnection chaosdb, string kind, string step, Task request)
     {
