@@ -84,6 +84,8 @@ public sealed partial class FailbackCoordinator(
         }
         catch (DrUnavailableException ex)
         {
+            // A coordinator that lost its lease leaves every change, and the record, to the replica that took over.
+            held.ThrowIfLost();
             // Nothing was switched: the writer writes on, home stays fenced.
             await EndAsync((ex.Record ?? record) with { State = FailoverStates.Failed, Error = ex.Message, CompletedAt = timeProvider.GetUtcNow() }, command);
             throw new DrUnavailableException($"The failback to {home} did not happen: {ex.Message} {from} is still the writer.", ex.Record ?? record, ex);
@@ -154,6 +156,8 @@ public sealed partial class FailbackCoordinator(
         }
         catch (Exception ex) when (!steps.Committed && ex is RegionDatabaseUnavailableException or DrUnavailableException or RegionRefusedException)
         {
+            // A coordinator that lost its lease leaves every change, and the record, to the replica that took over.
+            held.ThrowIfLost();
             record = record with { State = FailoverStates.Failed, Error = ex.Message, CompletedAt = timeProvider.GetUtcNow() };
             await outcomes.RestoreWriterAsync(from, epoch + 1, id, detachWriterSubscription: true);
             await EndAsync(record, command);
@@ -161,6 +165,8 @@ public sealed partial class FailbackCoordinator(
         }
         catch (Exception ex) when (steps.Committed && !switched && ex is RegionDatabaseUnavailableException or DrUnavailableException or RegionRefusedException)
         {
+            // A coordinator that lost its lease leaves every change, and the record, to the replica that took over.
+            held.ThrowIfLost();
             // Past the point of no return: finished, not undone; a grant that fails here the fence keeper gives back.
             await outcomes.RestoreWriterAsync(home, epoch + 1, id, detachWriterSubscription: false);
             record = record with
@@ -172,6 +178,8 @@ public sealed partial class FailbackCoordinator(
         }
         catch (Exception ex) when (switched && ex is RegionDatabaseUnavailableException or DrUnavailableException)
         {
+            // A coordinator that lost its lease leaves every change, and the record, to the replica that took over.
+            held.ThrowIfLost();
             // Home writes; only DR's replication is not confirmed yet. The record says so; /dr/status shows the rest.
             record = record with { State = FailoverStates.Completed, Error = $"{home} is the writer; {from}'s subscription was not seen streaming: {ex.Message}" };
         }

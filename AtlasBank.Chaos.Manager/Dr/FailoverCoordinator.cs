@@ -83,6 +83,7 @@ public sealed partial class FailoverCoordinator(
             if (LossNeedingConsent(record) is { } loss && !command.AcceptDataLoss)
             {
                 record = record with { State = FailoverStates.Refused, Error = loss, CompletedAt = timeProvider.GetUtcNow() };
+                held.ThrowIfLost();
                 await outcomes.RestoreWriterAsync(from, epoch + 1, id, detachWriterSubscription: false);
                 await EndAsync(record, command);
                 throw new DrConflictException($"{to} was not promoted: {loss} Send \"AcceptDataLoss\": true to promote it anyway. {from} is the writer again.", record: record);
@@ -113,6 +114,8 @@ public sealed partial class FailoverCoordinator(
         }
         catch (Exception ex) when (!steps.Committed && ex is RegionDatabaseUnavailableException or DrUnavailableException or RegionRefusedException)
         {
+            // A coordinator that lost its lease leaves every change, and the record, to the replica that took over.
+            held.ThrowIfLost();
             record = record with { State = FailoverStates.Failed, Error = ex.Message, CompletedAt = timeProvider.GetUtcNow() };
             await outcomes.RestoreWriterAsync(from, epoch + 1, id, detachWriterSubscription: false);
             await EndAsync(record, command);
@@ -120,6 +123,8 @@ public sealed partial class FailoverCoordinator(
         }
         catch (Exception ex) when (steps.Committed && ex is RegionDatabaseUnavailableException or DrUnavailableException or RegionRefusedException)
         {
+            // A coordinator that lost its lease leaves every change, and the record, to the replica that took over.
+            held.ThrowIfLost();
             // Past the point of no return the new writer no longer follows the old one: finished, not undone. Each step
             // that fails here is left to the fence keeper (a grant it gives back once the database answers).
             await outcomes.RestoreWriterAsync(to, epoch + 1, id, detachWriterSubscription: true);
