@@ -81,13 +81,17 @@ public sealed class DrJournal(NpgsqlDataSource dataSource)
         await batch.ExecuteNonQueryAsync(token);
     });
 
-    /// <summary>Operations still running, oldest first.</summary>
-    public Task<IReadOnlyList<DrJournalEntry>> RunningAsync() => RunAsync<IReadOnlyList<DrJournalEntry>>("read running operations", async token =>
+    /// <summary>
+    /// Operations still running, oldest first; with <paramref name="quietFor"/>, only those whose journal has not moved
+    /// for that long (by the database's clock).
+    /// </summary>
+    public Task<IReadOnlyList<DrJournalEntry>> RunningAsync(TimeSpan? quietFor = null) => RunAsync<IReadOnlyList<DrJournalEntry>>("read running operations", async token =>
     {
         await using var command = dataSource.CreateCommand($"""
             SELECT failover_id, kind, from_region, to_region, epoch, step, committed, owner
-            FROM {DrJournalSchema.OperationsTable} WHERE state = 'running' ORDER BY started_at
+            FROM {DrJournalSchema.OperationsTable} WHERE state = 'running' AND updated_at <= now() - $1 ORDER BY started_at
             """);
+        command.Parameters.Add(new() { Value = quietFor ?? TimeSpan.Zero });
         await using var reader = await command.ExecuteReaderAsync(token);
         var entries = new List<DrJournalEntry>();
         while (await reader.ReadAsync(token))

@@ -53,7 +53,10 @@ public sealed partial class DrTakeover(
 
     private async Task TakeOverCutShortAsync()
     {
-        foreach (var entry in await journal.RunningAsync())
+        // Only one whose journal has been quiet for a lease: a dead coordinator's lease has run out by then anyway, and
+        // an operation that is just ending (its lease released a moment before it leaves the list) is not taken for a
+        // dead one — taking the lease for that moment answered an operator's next failback with 409.
+        foreach (var entry in await journal.RunningAsync(quietFor: options.Value.LockTtl))
         {
             // Its coordinator, another operation, the fence keeper or another taker holds the lease: not ours.
             if (await store.LockHolderAsync() is not null)

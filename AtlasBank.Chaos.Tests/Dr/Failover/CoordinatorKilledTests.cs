@@ -183,12 +183,17 @@ public sealed class CoordinatorKilledTests(AtlasAppFixture fixture, ITestOutputH
     }
 
     /// <summary>The id of the running operation once the journal says it is at <paramref name="step"/> (recorded, not yet run).</summary>
-    private static async Task<string> WaitForStepAsync(NpgsqlConnection chaosdb, string kind, string step, Task request)
+    private static async Task<string> WaitForStepAsync(NpgsqlConnection chaosdb, string kind, string step, Task<HttpResponseMessage> request)
     {
         string? failoverId = null;
         await Eventually.TrueAsync(async () =>
         {
-            Assert.False(request.IsCompleted, $"the {kind} ended before its coordinator reached {step}");
+            if (request.IsCompleted)
+            {
+                using var answer = await request;
+                Assert.Fail($"the {kind} ended before its coordinator reached {step}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+            }
+
             failoverId = (string?)await ScalarAsync(chaosdb,
                 $"SELECT failover_id FROM {DrJournalSchema.OperationsTable} WHERE state = 'running' AND kind = '{kind}' AND step = '{step}'");
             return failoverId is not null;
