@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
-using AtlasBank.Chaos.AppHost.Infrastructure;
+using AtlasBank.Chaos.Hosting;
 using AtlasBank.Chaos.Contracts.Dr;
 using AtlasBank.Chaos.Contracts.Ledger;
 using Npgsql;

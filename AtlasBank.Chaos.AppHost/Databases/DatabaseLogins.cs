@@ -4,9 +4,9 @@ namespace AtlasBank.Chaos.AppHost.Databases;
 /// The services' own database logins, one least-privilege role each; a service references its login under the
 /// connection name it always used (<c>ledgerdb</c>, <c>ledgerdb-publisher</c>, <c>chaosdb</c>). Both regions' ledgers
 /// log in as <c>ledger_app</c>, each on its own server (<see cref="LedgerApp"/>, <see cref="LedgerDrApp"/>); the
-/// manager's failover controller has a login on each (<see cref="LedgerController"/>, <see cref="LedgerDrController"/>). The database
-/// resources themselves (<c>ledgerdb</c>, <c>ledgerdb-dr</c>, <c>chaosdb</c>) stay the superuser's, for the
-/// operator and the tests.
+/// manager's failover controller has a login on each (<see cref="LedgerController"/>, <see cref="LedgerDrController"/>).
+/// The replication login has no resource: nobody but region B's server uses it (<see cref="ReplicatorPassword"/>).
+/// The database resources themselves stay the superuser's, for the provisioning and the tests.
 /// </summary>
 public sealed record DatabaseLogins(
     IResourceBuilder<PostgresRoleResource> LedgerApp,
@@ -16,4 +16,5 @@ public sealed record DatabaseLogins(
     IResourceBuilder<PostgresRoleResource> LedgerAuditor,
     IResourceBuilder<PostgresRoleResource> LedgerDrAuditor,
     IResourceBuilder<PostgresRoleResource> LedgerController,
-    IResourceBuilder<PostgresRoleResource> LedgerDrController);
+    IResourceBuilder<PostgresRoleResource> LedgerDrController,
+    ParameterResource ReplicatorPassword);

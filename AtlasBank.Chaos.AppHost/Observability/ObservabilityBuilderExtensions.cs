@@ -1,5 +1,5 @@
 using System.Globalization;
-using AtlasBank.Chaos.AppHost.Infrastructure;
+using AtlasBank.Chaos.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,20 +14,20 @@ namespace AtlasBank.Chaos.AppHost.Observability;
 /// </summary>
 public static partial class ObservabilityBuilderExtensions
 {
-    public const string PrometheusName = "prometheus";
-    public const string GrafanaName = "grafana";
-
     private static readonly TimeSpan DefaultScrapeInterval = TimeSpan.FromSeconds(15);
 
-    public static void AddObservability(this IDistributedApplicationBuilder builder, DataServices data, params IResourceBuilder<ProjectResource>[] scraped)
+    /// <summary>Prometheus, run mode only: deployed, the platform's own Prometheus scrapes the services (README: Observability).</summary>
+    /// <returns>Where it listens, for Grafana; null when it is not run.</returns>
+    public static PrometheusSettings? AddPrometheus(
+        this IDistributedApplicationBuilder builder, string name, DataServers servers, params IResourceBuilder<ProjectResource>[] scraped)
     {
         if (!builder.ExecutionContext.IsRunMode)
         {
-            return; // Deployed, the platform's own Prometheus scrapes the services (README: Observability).
+            return null;
         }
 
         var jobs = scraped.Select(project => project.Resource.Name).ToArray();
-        var folder = new PrometheusFolder(data.Run.Subdirectory(PrometheusName));
+        var folder = new PrometheusFolder(servers.Run.Subdirectory(name));
         var settings = new PrometheusSettings(
             jobs,
             builder.Configuration.GetValue("Observability:ScrapeInterval", DefaultScrapeInterval),
@@ -38,35 +38,49 @@ public static partial class ObservabilityBuilderExtensions
             folder, jobs.ToHashSet(StringComparer.Ordinal),
             provider.GetRequiredService<ResourceNotificationService>(), provider.GetRequiredService<ILogger<ScrapeTargetDiscovery>>()));
 
-        if (data.Mode == InfrastructureMode.Containers)
+        if (servers.Mode == InfrastructureMode.Containers)
         {
-            builder.AddPrometheusContainer(folder, settings);
-            builder.AddGrafanaContainer(settings);
-            return;
+            builder.AddPrometheusContainer(name, folder, settings);
+            return settings;
         }
 
         var binary = builder.Configuration["Observability:Prometheus"] is { Length: > 0 } configured ? configured : LocalBinaries.FindOnPath("prometheus");
         if (binary is null || !File.Exists(binary))
         {
             SayOnce(builder, "Prometheus was not found (install the 'prometheus' package, or set Observability:Prometheus): the app runs without it.");
+            return null;
         }
-        else
+
+        builder.AddPrometheusProcess(name, binary, folder, settings);
+        return settings;
+    }
+
+    /// <summary>Grafana with the dashboards, in containers mode only (there is no Grafana binary to run as a process).</summary>
+    public static void AddGrafana(this IDistributedApplicationBuilder builder, string name, DataServers servers, PrometheusSettings? prometheus)
+    {
+        if (!builder.ExecutionContext.IsRunMode || prometheus is null)
         {
-            builder.AddPrometheusProcess(binary, folder, settings);
+            return;
+        }
+
+        if (servers.Mode == InfrastructureMode.Containers)
+        {
+            builder.AddGrafanaContainer(name, prometheus);
+            return;
         }
 
         SayOnce(builder, "Grafana runs only in containers mode (no Grafana binary here): skipped. Import AtlasBank.Chaos.AppHost/Observability/grafana/dashboards into your Grafana.");
     }
 
-    private static void AddPrometheusProcess(this IDistributedApplicationBuilder builder, string binary, PrometheusFolder folder, PrometheusSettings settings)
+    private static void AddPrometheusProcess(this IDistributedApplicationBuilder builder, string name, string binary, PrometheusFolder folder, PrometheusSettings settings)
     {
         string[] arguments = [.. settings.ServerArguments(folder.ConfigFile, folder.DataDirectory)];
 
         // As root, Prometheus runs as its own unprivileged user (the Debian package creates 'prometheus').
         var user = Environment.IsPrivilegedProcess ? PrometheusUser() : null;
         var prometheus = user is null
-            ? builder.AddResource(new ExecutableResource(PrometheusName, binary, folder.Path)).WithArgs(arguments)
-            : builder.AddResource(new ExecutableResource(PrometheusName, "setpriv", folder.Path))
+            ? builder.AddResource(new ExecutableResource(name, binary, folder.Path)).WithArgs(arguments)
+            : builder.AddResource(new ExecutableResource(name, "setpriv", folder.Path))
                 .WithArgs([$"--reuid={user}", $"--regid={user}", "--init-groups", "--", binary, .. arguments]);
         prometheus.WithPrometheusServer(settings, async cancellationToken =>
         {
@@ -78,10 +92,10 @@ public static partial class ObservabilityBuilderExtensions
         });
     }
 
-    private static void AddPrometheusContainer(this IDistributedApplicationBuilder builder, PrometheusFolder folder, PrometheusSettings settings)
+    private static void AddPrometheusContainer(this IDistributedApplicationBuilder builder, string name, PrometheusFolder folder, PrometheusSettings settings)
     {
         const string mount = "/etc/prometheus-atlas";
-        builder.AddContainer(PrometheusName, "prom/prometheus", "v2.53.0")
+        builder.AddContainer(name, "prom/prometheus", "v2.53.0")
             .WithBindMount(folder.Path, mount)
             // The host's network: the targets are each replica's own loopback address, as in processes mode.
             .WithContainerRuntimeArgs("--network=host")
@@ -99,12 +113,12 @@ public static partial class ObservabilityBuilderExtensions
             .OnBeforeResourceStarted((_, _, cancellationToken) => prepare(cancellationToken))
             .ExcludeFromManifest();
 
-    private static void AddGrafanaContainer(this IDistributedApplicationBuilder builder, PrometheusSettings prometheus)
+    private static void AddGrafanaContainer(this IDistributedApplicationBuilder builder, string name, PrometheusSettings prometheus)
     {
         var grafana = Path.Combine(builder.AppHostDirectory, "Observability", "grafana");
         var port = LoopbackPort.Free();
         var adminPassword = builder.AddParameter("grafana-password", secret: true);
-        builder.AddContainer(GrafanaName, "grafana/grafana", "11.2.0")
+        builder.AddContainer(name, "grafana/grafana", "11.2.0")
             .WithContainerRuntimeArgs("--network=host")
             .WithBindMount(Path.Combine(grafana, "provisioning"), "/etc/grafana/provisioning", isReadOnly: true)
             .WithBindMount(Path.Combine(grafana, "dashboards"), "/var/lib/grafana/dashboards", isReadOnly: true)

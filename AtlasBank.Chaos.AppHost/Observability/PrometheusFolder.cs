@@ -1,5 +1,5 @@
 using System.Globalization;
-using AtlasBank.Chaos.AppHost.Infrastructure;
+using AtlasBank.Chaos.Hosting;
 
 namespace AtlasBank.Chaos.AppHost.Observability;
 

@@ -1,4 +1,4 @@
-using AtlasBank.Chaos.AppHost.Infrastructure;
+using AtlasBank.Chaos.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

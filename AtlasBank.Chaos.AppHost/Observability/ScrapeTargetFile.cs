@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AtlasBank.Chaos.AppHost.Infrastructure;
+using AtlasBank.Chaos.Hosting;
 
 namespace AtlasBank.Chaos.AppHost.Observability;
 

@@ -9,10 +9,10 @@ namespace AtlasBank.Chaos.AppHost.RedisAcl;
 /// </summary>
 public static class RedisAclConfig
 {
-    public static async Task<IReadOnlyList<string>> UserDirectivesAsync(IResource redis, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> UserDirectivesAsync(IEnumerable<RedisUserCredential> credentials, CancellationToken cancellationToken)
     {
         var lines = new List<string>();
-        foreach (var credential in redis.Annotations.OfType<RedisAclAnnotation>().SelectMany(annotation => annotation.Users))
+        foreach (var credential in credentials)
         {
             var password = await credential.Password.GetValueAsync(cancellationToken)
                 ?? throw new InvalidOperationException($"The parameter '{credential.Password.Name}' has no value.");

@@ -1,5 +1,5 @@
 using System.Globalization;
-using AtlasBank.Chaos.AppHost.Infrastructure;
+using AtlasBank.Chaos.Hosting;
 
 namespace AtlasBank.Chaos.AppHost.RedisAcl;
 
@@ -27,7 +27,7 @@ public static class RedisUsersBuilderExtensions
         switch (redis.Resource)
         {
             case ProcessRedisResource process:
-                process.Annotations.Add(new RedisAclAnnotation(credentials));
+                process.Annotations.Add(new RedisConfigDirectivesAnnotation(cancellationToken => RedisAclConfig.UserDirectivesAsync(credentials, cancellationToken)));
                 address = ReferenceExpression.Create($"127.0.0.1:{process.Port.ToString(CultureInfo.InvariantCulture)}");
                 break;
             case RedisResource container:

@@ -1,5 +1,6 @@
 using System.Data;
 using AtlasBank.Chaos.Contracts.Audit;
+using AtlasBank.Chaos.Contracts.Provisioning;
 using Npgsql;
 
 namespace AtlasBank.Chaos.Manager.Audit;
@@ -17,6 +18,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, AuditMac mac, AuditC
     /// <summary>Whether the audit table, which the AppHost provisions (the manager's role may not create it), answers.</summary>
     public async Task CheckTableAsync(CancellationToken cancellationToken)
     {
+        await ProvisionedSchema.RequireAsync(dataSource, "chaosdb", ProvisionedSchema.ChaosVersion, cancellationToken);
         await using var command = dataSource.CreateCommand($"SELECT 1 FROM {AuditSchema.TableName} LIMIT 1");
         await command.ExecuteScalarAsync(cancellationToken);
     }

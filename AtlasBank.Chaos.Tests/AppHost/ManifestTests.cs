@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using AtlasBank.Chaos.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace AtlasBank.Chaos.Tests.AppHost;
 
@@ -61,9 +63,48 @@ public sealed class ManifestTests : IDisposable
             Assert.True(password.GetProperty("default").TryGetProperty("generate", out _), $"{login}-password is generated when unset");
         }
 
+        // The provisioning is a resource of the manifest: each server as its superuser, every login's password as a
+        // reference to its secret parameter (never a value), and region B's server told where its service file is.
+        Assert.Equal("project.v0", TypeOf("provisioning"));
+        var provisioning = resources.GetProperty("provisioning").GetProperty("env");
+        Assert.All(["postgres", "postgres-dr", "postgres-chaos"],
+            server => Assert.Equal($"{{{server}.connectionString}}", provisioning.GetProperty($"ConnectionStrings__{server}").GetString()));
+        var passwords = provisioning.EnumerateObject().Where(variable => variable.Name.StartsWith("Provisioning__Passwords__", StringComparison.Ordinal)).ToList();
+        Assert.Equal(9, passwords.Count);
+        Assert.All(passwords, password => Assert.Matches(@"^\{[a-z-]+-password\.value\}$", password.Value.GetString()));
+        Assert.Equal("{postgres.bindings.tcp.host}", provisioning.GetProperty("Provisioning__Publisher__Host").GetString());
+        Assert.StartsWith("/var/lib/postgresql/data/", resources.GetProperty("postgres-dr").GetProperty("env").GetProperty("PGSERVICEFILE").GetString(), StringComparison.Ordinal);
+
         // The audit key is a secret input the deployer supplies, handed to the manager alone.
         Assert.True(resources.GetProperty("chaos-audit-key").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
         Assert.Equal("{chaos-audit-key.value}", resources.GetProperty("chaos-manager").GetProperty("env").GetProperty("ChaosManager__Audit__Key").GetString());
+    }
+
+    [Fact]
+    public async Task TheDeployedImagesAreTheMajorsTheSuiteRuns()
+    {
+        var manifestPath = Path.Combine(_output, "aspire-manifest.json");
+        var (exitCode, log) = await PublishManifestAsync(manifestPath);
+        Assert.True(exitCode == 0, log);
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath));
+        var resources = manifest.RootElement.GetProperty("resources");
+        var (binaries, problem) = await LocalBinaries.FindAsync(new ConfigurationBuilder().Build());
+        Assert.True(binaries is not null, problem);
+
+        // "postgres (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)" and "Redis server v=7.0.15 sha=…": the suite's servers.
+        var postgresVersion = await VersionOfAsync(binaries.Postgres, @"\(PostgreSQL\) (\d+)\.");
+        var redisVersion = await VersionOfAsync(binaries.RedisServer, @"v=(\d+\.\d+)\.");
+        Assert.All(["postgres", "postgres-dr", "postgres-chaos"],
+            server => Assert.Equal($"docker.io/library/postgres:{postgresVersion}", resources.GetProperty(server).GetProperty("image").GetString()));
+        Assert.Equal($"docker.io/library/redis:{redisVersion}", resources.GetProperty("redis").GetProperty("image").GetString());
+    }
+
+    private static async Task<string> VersionOfAsync(string program, string pattern)
+    {
+        var result = await ExternalCommand.RunAsync(program, ["--version"], TimeSpan.FromSeconds(30));
+        var match = System.Text.RegularExpressions.Regex.Match(result.StandardOutput, pattern);
+        Assert.True(match.Success, $"'{program} --version' said: {result.StandardOutput}");
+        return match.Groups[1].Value;
     }
 
     private static async Task<(int ExitCode, string Log)> PublishManifestAsync(string manifestPath)

@@ -1,4 +1,3 @@
-using AtlasBank.Chaos.AppHost.Observability;
 using AtlasBank.Chaos.Tests.Observability;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,7 +14,7 @@ public sealed class ObservabilityResourceTests
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AtlasBank_Chaos_AppHost>(["--Infra:Mode=containers"]);
 
-        var prometheus = Assert.IsType<ContainerResource>(builder.Resources.Single(resource => resource.Name == ObservabilityBuilderExtensions.PrometheusName), exactMatch: false);
+        var prometheus = Assert.IsType<ContainerResource>(builder.Resources.Single(resource => resource.Name == "prometheus"), exactMatch: false);
         Assert.True(prometheus.TryGetLastAnnotation<ContainerImageAnnotation>(out var image));
         Assert.Equal("prom/prometheus", image.Image);
         var arguments = await ArgumentsAsync(prometheus);
@@ -24,7 +23,7 @@ public sealed class ObservabilityResourceTests
         var prometheusPort = Assert.Single(prometheus.Annotations.OfType<EndpointAnnotation>()).Port;
         Assert.EndsWith($":{prometheusPort}", listen, StringComparison.Ordinal);
 
-        var grafana = Assert.IsType<ContainerResource>(builder.Resources.Single(resource => resource.Name == ObservabilityBuilderExtensions.GrafanaName), exactMatch: false);
+        var grafana = Assert.IsType<ContainerResource>(builder.Resources.Single(resource => resource.Name == "grafana"), exactMatch: false);
         var mounts = grafana.Annotations.OfType<ContainerMountAnnotation>().ToDictionary(mount => mount.Target, mount => mount.Source!);
         Assert.Equal(ObservabilityFiles.DashboardsFolder, mounts["/var/lib/grafana/dashboards"]);
         Assert.True(Directory.Exists(mounts["/etc/grafana/provisioning"]), mounts["/etc/grafana/provisioning"]);
@@ -37,11 +36,11 @@ public sealed class ObservabilityResourceTests
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AtlasBank_Chaos_AppHost>(["--Infra:Mode=processes"]);
 
-        var prometheus = Assert.IsType<ExecutableResource>(builder.Resources.Single(resource => resource.Name == ObservabilityBuilderExtensions.PrometheusName));
+        var prometheus = Assert.IsType<ExecutableResource>(builder.Resources.Single(resource => resource.Name == "prometheus"));
         var arguments = await ArgumentsAsync(prometheus);
         // The binary itself, or (as root) setpriv dropping to the prometheus user before it.
         Assert.Contains("prometheus", arguments.Prepend(prometheus.Command).Select(Path.GetFileName));
-        Assert.DoesNotContain(builder.Resources, resource => resource.Name == ObservabilityBuilderExtensions.GrafanaName);
+        Assert.DoesNotContain(builder.Resources, resource => resource.Name == "grafana");
     }
 
     private static async Task<List<string>> ArgumentsAsync(IResource resource) =>

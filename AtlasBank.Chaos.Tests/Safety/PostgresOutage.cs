@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AtlasBank.Chaos.AppHost.Infrastructure;
+using AtlasBank.Chaos.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AtlasBank.Chaos.Tests.Safety;

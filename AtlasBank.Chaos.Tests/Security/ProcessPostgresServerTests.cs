@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using AtlasBank.Chaos.AppHost.Infrastructure;
+using AtlasBank.Chaos.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

@@ -1,4 +1,5 @@
-using AtlasBank.Chaos.AppHost.Databases;
+using AtlasBank.Chaos.Provisioning.Ledger;
+using AtlasBank.Chaos.Provisioning.Postgres;
 using Npgsql;
 using static AtlasBank.Chaos.Tests.Security.ServiceDatabaseCredentials;
 
@@ -61,17 +62,21 @@ public sealed class ScramSha256VerifierTests(AtlasAppFixture fixture)
         Assert.Throws<ArgumentException>(() => ScramSha256Verifier.Compute(password));
 
     [Fact]
-    public void TheSubscriptionConnectionQuotesValuesAndCarriesNoPassword()
+    public void TheSubscriptionConnectionNamesTheServiceTheServiceFileDefines()
     {
-        var info = SubscriptionConnectionInfo.Format("postgres", 5432, "ledger'db", "ledger_replicator", "ledger_dr_sub");
+        var lines = ReplicationServiceFile.Lines("postgres", 5432, "ledgerdb", "ledger_replicator", "a:b\\c'd");
 
-        Assert.Equal("host='postgres' port='5432' dbname='ledger\\'db' user='ledger_replicator' application_name='ledger_dr_sub'", info);
+        Assert.Contains($"service={lines[0].Trim('[', ']')}", SubscriptionConnectionInfo.Value, StringComparison.Ordinal);
+        Assert.Equal(["host=postgres", "port=5432", "dbname=ledgerdb", "user=ledger_replicator", "password=a:b\\c'd"], lines.Skip(1));
+        Assert.DoesNotContain("password", SubscriptionConnectionInfo.Value, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ThePassfileLineEscapesColonsAndBackslashes() =>
-        Assert.Equal("127.0.0.1:5432:ledgerdb:ledger_replicator:a\\:b\\\\c\n",
-            SubscriptionPassfile.Line("127.0.0.1", 5432, "ledgerdb", "ledger_replicator", "a:b\\c"));
+    [Theory]
+    [InlineData("two\nlines")]
+    [InlineData(" padded")]
+    [InlineData("")]
+    public void AServiceFileValueThatLibpqWouldReadDifferentlyIsRefused(string password) =>
+        Assert.Throws<ArgumentException>(() => ReplicationServiceFile.Lines("postgres", 5432, "ledgerdb", "ledger_replicator", password));
 
     private static string WithLogin(NpgsqlConnectionStringBuilder server, string user, string password) =>
         new NpgsqlConnectionStringBuilder(server.ConnectionString) { Username = user, Password = password }.ConnectionString;

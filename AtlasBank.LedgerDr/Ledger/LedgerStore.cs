@@ -1,3 +1,4 @@
+using AtlasBank.Chaos.Contracts.Dr;
 using System.Data;
 using AtlasBank.Chaos.Contracts.Ledger;
 using Npgsql;
@@ -175,7 +176,7 @@ public sealed class LedgerStore(NpgsqlDataSource dataSource, TimeProvider timePr
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         string target;
-        await using (var first = new NpgsqlCommand("SELECT pg_current_wal_lsn()::text, dr.standby_confirmed(pg_current_wal_lsn())", connection))
+        await using (var first = new NpgsqlCommand($"SELECT pg_current_wal_lsn()::text, {DrFunctions.StandbyConfirmed}(pg_current_wal_lsn())", connection))
         await using (var reader = await first.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
@@ -188,7 +189,7 @@ public sealed class LedgerStore(NpgsqlDataSource dataSource, TimeProvider timePr
         }
 
         var deadline = timeProvider.GetUtcNow() + bound;
-        await using var poll = new NpgsqlCommand("SELECT dr.standby_confirmed($1::pg_lsn)", connection);
+        await using var poll = new NpgsqlCommand($"SELECT {DrFunctions.StandbyConfirmed}($1::pg_lsn)", connection);
         poll.Parameters.Add(new() { Value = target });
         while (timeProvider.GetUtcNow() < deadline)
         {

@@ -1,3 +1,4 @@
+using AtlasBank.Chaos.Contracts.Dr;
 using System.Data;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
@@ -13,7 +14,7 @@ namespace AtlasBank.Chaos.Manager.Dr.Databases;
 /// </summary>
 /// <remarks>
 /// The controller (<c>ledger_dr_controller</c>) reads the ledger tables and writes only its staging copy; every change to
-/// the ledger goes through the superuser's <c>dr.*</c> functions (AppHost <c>DrControllerProvisioning</c>), which refuse
+/// the ledger goes through the superuser's <c>dr.*</c> functions (<see cref="DrFunctions"/>, created by the provisioning), which refuse
 /// with <see cref="RegionRefusedException"/>. Its sessions commit without
 /// waiting for a synchronous standby (<see cref="DrDatabaseOptions.Configure"/>).
 /// </remarks>
@@ -46,29 +47,29 @@ public sealed class LedgerRegionDatabase
     /// </remarks>
     public Task<string> FenceWritesAsync(long epoch, CancellationToken cancellationToken) => RunAsync("fence writes", async (connection, token) =>
     {
-        await ScalarAsync<string>(connection, "SELECT dr.fence_writes($1)", token, epoch);
-        return await ScalarAsync<string>(connection, "SELECT dr.fence_writes($1)", token, epoch);
+        await ScalarAsync<string>(connection, $"SELECT {DrFunctions.FenceWrites}($1)", token, epoch);
+        return await ScalarAsync<string>(connection, $"SELECT {DrFunctions.FenceWrites}($1)", token, epoch);
     }, cancellationToken);
 
     /// <summary>Grants the ledger writes, recording the region the writer at <paramref name="epoch"/>; refused like a fence.</summary>
     public Task GrantWritesAsync(long epoch, CancellationToken cancellationToken) =>
-        RunAsync("grant writes", (connection, token) => ScalarAsync<object>(connection, "SELECT dr.grant_writes($1)", token, epoch), cancellationToken);
+        RunAsync("grant writes", (connection, token) => ScalarAsync<object>(connection, $"SELECT {DrFunctions.GrantWrites}($1)", token, epoch), cancellationToken);
 
     /// <summary>The role and epoch this region's database records: what the routing is rebuilt from when Redis lost it.</summary>
     public Task<RegionRole> RoleAsync(CancellationToken cancellationToken) => RunAsync("read the region's role", async (connection, token) =>
     {
-        await using var command = new NpgsqlCommand("SELECT role, epoch FROM dr.role()", connection);
+        await using var command = new NpgsqlCommand($"SELECT role, epoch FROM {DrFunctions.Role}()", connection);
         await using var reader = await command.ExecuteReaderAsync(token);
         await reader.ReadAsync(token);
         return new RegionRole(Region, reader.GetString(0) == RegionRole.Writer, reader.GetInt64(1));
     }, cancellationToken);
 
     public Task<bool> WritesGrantedAsync(CancellationToken cancellationToken) =>
-        RunAsync("read the write grant", (connection, token) => ScalarAsync<bool>(connection, "SELECT dr.writes_granted()", token), cancellationToken);
+        RunAsync("read the write grant", (connection, token) => ScalarAsync<bool>(connection, $"SELECT {DrFunctions.WritesGranted}()", token), cancellationToken);
 
     public Task<RegionPosition> PositionAsync(CancellationToken cancellationToken) => RunAsync("read the position", async (connection, token) =>
     {
-        await using var command = new NpgsqlCommand("SELECT wal_lsn, transfers FROM dr.position()", connection);
+        await using var command = new NpgsqlCommand($"SELECT wal_lsn, transfers FROM {DrFunctions.Position}()", connection);
         await using var reader = await command.ExecuteReaderAsync(token);
         await reader.ReadAsync(token);
         return new RegionPosition(reader.GetString(0), reader.GetInt64(1));
@@ -76,22 +77,22 @@ public sealed class LedgerRegionDatabase
 
     /// <summary>The subscription's last confirmed position on this server; null when it has none.</summary>
     public Task<string?> SubscriptionPositionAsync(CancellationToken cancellationToken) =>
-        RunAsync("read the subscription's position", (connection, token) => ScalarAsync<string?>(connection, "SELECT dr.subscription_position()", token), cancellationToken);
+        RunAsync("read the subscription's position", (connection, token) => ScalarAsync<string?>(connection, $"SELECT {DrFunctions.SubscriptionPosition}()", token), cancellationToken);
 
     /// <summary>Disables and drops this server's subscription, leaving the slot; false when there was none.</summary>
     public Task<bool> DetachSubscriptionAsync(CancellationToken cancellationToken) =>
-        RunAsync("detach the subscription", (connection, token) => ScalarAsync<bool>(connection, "SELECT dr.detach_subscription()", token), cancellationToken);
+        RunAsync("detach the subscription", (connection, token) => ScalarAsync<bool>(connection, $"SELECT {DrFunctions.DetachSubscription}()", token), cancellationToken);
 
     /// <summary>Drops the subscription's slot on this (publishing) server; false when absent or still in use.</summary>
     public Task<bool> DropSlotAsync(CancellationToken cancellationToken) =>
-        RunAsync("drop the slot", (connection, token) => ScalarAsync<bool>(connection, "SELECT dr.drop_slot()", token), cancellationToken);
+        RunAsync("drop the slot", (connection, token) => ScalarAsync<bool>(connection, $"SELECT {DrFunctions.DropSlot}()", token), cancellationToken);
 
     /// <summary>
     /// Creates the subscription's slot here, at the current position. Fails (a <see cref="PostgresException"/>,
     /// duplicate_object) when it exists: drop an old slot first, or it streams what it held to the subscriber.
     /// </summary>
     public Task CreateSlotAsync(CancellationToken cancellationToken) =>
-        RunAsync("create the slot", (connection, token) => ExecuteAsync(connection, "SELECT dr.create_slot()", token), cancellationToken);
+        RunAsync("create the slot", (connection, token) => ExecuteAsync(connection, $"SELECT {DrFunctions.CreateSlot}()", token), cancellationToken);
 
     /// <summary>Region B only: subscribes to region A's publication over the existing slot, without copying data.</summary>
     /// <remarks>
@@ -99,15 +100,15 @@ public sealed class LedgerRegionDatabase
     /// <c>wal_retrieve_retry_interval</c> (5 s): wait for <see cref="SubscriptionStreamingAsync"/>.
     /// </remarks>
     public Task SubscribeAsync(CancellationToken cancellationToken) =>
-        RunAsync("subscribe", (connection, token) => ExecuteAsync(connection, "SELECT dr.subscribe()", token), cancellationToken);
+        RunAsync("subscribe", (connection, token) => ExecuteAsync(connection, $"SELECT {DrFunctions.Subscribe}()", token), cancellationToken);
 
     /// <summary>Whether this server's subscription has an apply worker that has heard from the publisher.</summary>
     public Task<bool> SubscriptionStreamingAsync(CancellationToken cancellationToken) =>
-        RunAsync("read the subscription's state", (connection, token) => ScalarAsync<bool>(connection, "SELECT dr.subscription_streaming()", token), cancellationToken);
+        RunAsync("read the subscription's state", (connection, token) => ScalarAsync<bool>(connection, $"SELECT {DrFunctions.SubscriptionStreaming}()", token), cancellationToken);
 
     /// <summary>The server's <c>synchronous_standby_names</c>: <c>"ledger_dr_sub"</c> in synchronous mode, empty otherwise.</summary>
     public Task<string> SynchronousStandbyNamesAsync(CancellationToken cancellationToken) =>
-        RunAsync("read synchronous_standby_names", (connection, token) => ScalarAsync<string>(connection, "SELECT dr.synchronous_standby_names()", token), cancellationToken);
+        RunAsync("read synchronous_standby_names", (connection, token) => ScalarAsync<string>(connection, $"SELECT {DrFunctions.SynchronousStandbyNames}()", token), cancellationToken);
 
     /// <summary>
     /// Region A only: makes B's subscription A's synchronous standby (<paramref name="synchronous"/>) or no standby
@@ -172,7 +173,7 @@ public sealed class LedgerRegionDatabase
             }
 
             await sourceTransaction.CommitAsync(token);
-            await using (var rebuild = new NpgsqlCommand("SELECT dr.rebuild_from_staging()", target, targetTransaction))
+            await using (var rebuild = new NpgsqlCommand($"SELECT {DrFunctions.RebuildFromStaging}()", target, targetTransaction))
             {
                 rebuild.CommandTimeout = (int)Math.Ceiling(_options.RebuildTimeout.TotalSeconds);
                 await rebuild.ExecuteNonQueryAsync(token);
@@ -185,13 +186,13 @@ public sealed class LedgerRegionDatabase
 
     /// <summary>Whether this server has the subscription (streaming or paused): it follows a writer and may be promoted.</summary>
     public Task<bool> SubscribedAsync(CancellationToken cancellationToken) =>
-        RunAsync("read whether it is subscribed", (connection, token) => ScalarAsync<bool>(connection, "SELECT dr.subscribed()", token), cancellationToken);
+        RunAsync("read whether it is subscribed", (connection, token) => ScalarAsync<bool>(connection, $"SELECT {DrFunctions.Subscribed}()", token), cancellationToken);
 
     /// <summary>Creates <paramref name="account"/> here with no balance (its transfers bring it); false when it exists. The writer only.</summary>
     public Task<bool> RestoreAccountAsync(LedgerAccount account, CancellationToken cancellationToken) =>
         RunAsync("restore an account", async (connection, token) =>
         {
-            await using var command = new NpgsqlCommand("SELECT dr.restore_account($1, $2, $3, $4, $5)", connection);
+            await using var command = new NpgsqlCommand($"SELECT {DrFunctions.RestoreAccount}($1, $2, $3, $4, $5)", connection);
             command.Parameters.Add(new() { Value = account.Id });
             command.Parameters.Add(new() { Value = account.Name });
             command.Parameters.Add(new() { Value = account.Currency });

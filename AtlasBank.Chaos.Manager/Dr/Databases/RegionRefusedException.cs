@@ -1,3 +1,5 @@
+using AtlasBank.Chaos.Contracts.Dr;
+
 namespace AtlasBank.Chaos.Manager.Dr.Databases;
 
 /// <summary>
@@ -8,8 +10,8 @@ namespace AtlasBank.Chaos.Manager.Dr.Databases;
 public sealed class RegionRefusedException(string region, string reason, Exception innerException)
     : Exception($"{region}'s database refused: {reason}.", innerException)
 {
-    /// <summary>What <c>dr.*</c> functions raise when they refuse (the AppHost's provisioning uses the same code).</summary>
-    public const string SqlState = "DR001";
+    /// <summary>What <c>dr.*</c> functions raise when they refuse.</summary>
+    public const string SqlState = DrFunctions.RefusedSqlState;
 
     public string Region { get; } = region;
 }

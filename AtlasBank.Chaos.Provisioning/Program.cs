@@ -1,0 +1,6 @@
+var builder = Host.CreateApplicationBuilder(args);
+
+builder.AddBasicServiceDefaults();
+builder.AddProvisioning();
+
+builder.Build().Run();
