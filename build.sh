@@ -2,6 +2,8 @@
 # One entry point for a fresh machine:
 #   ./build.sh run    installs what is missing, then runs the whole app (prints the dashboard URL)
 #   ./build.sh test   installs what is missing, then runs every test against the real app
+#   ./build.sh rehearse-deploy   publishes the manifest and starts the whole app from it alone (no AppHost), as a
+#                     deployment would, then checks it: healthy, the spec's chaos curls, a nightly drill, failover, failback
 # Extra arguments go to `dotnet run` / `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -124,8 +126,15 @@ PY
     rm -rf "$results"
     exit $status
     ;;
+  rehearse-deploy)
+    # The containers are played by the local servers their images stand for, so it needs them even where Docker runs.
+    require_dotnet
+    require_local_servers
+    dotnet build AtlasBank.Chaos.sln -c Release -v q -nologo
+    exec dotnet run -c Release --no-build --project AtlasBank.Chaos.DeployRehearsal -- "$PWD" Release
+    ;;
   *)
-    echo "usage: ./build.sh run|test [extra dotnet arguments]" >&2
+    echo "usage: ./build.sh run|test|rehearse-deploy [extra dotnet arguments]" >&2
     exit 2
     ;;
 esac
