@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using AtlasBank.Chaos.Hosting;
@@ -95,34 +93,14 @@ public sealed class DeployRehearsal(RehearsalOptions options, Action<string> say
 
     private async Task PublishAsync(string manifestPath, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[]
-        {
+        var published = await ExternalCommand.RunAsync("dotnet",
+        [
             "run", "--project", Path.Combine(options.RepositoryRoot, "AtlasBank.Chaos.AppHost"), "--no-build", "-c", options.Configuration,
             "--no-launch-profile", "--", "--publisher", "manifest", "--output-path", manifestPath,
-        })
+        ], PublishTimeout, cancellationToken);
+        if (!published.Succeeded)
         {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(PublishTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new RehearsalException($"publishing the manifest took longer than {PublishTimeout.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new RehearsalException($"publishing the manifest failed: {await output}{await error}");
+            throw new RehearsalException($"publishing the manifest failed: {published.StandardError}{published.StandardOutput}");
         }
 
         say($"published {manifestPath}");
