@@ -48,20 +48,25 @@ public sealed class DeployRehearsal(RehearsalOptions options, Action<string> say
         var running = new List<PlayedProcess>();
         try
         {
-            // Everything at once, as a deployment starts it: nothing may assume another started first.
+            // The services first, then the servers, the provisioning last: a deployment orders nothing, so each service
+            // must wait, unready, for servers that do not answer yet and then for the provisioning's version.
+            foreach (var project in manifest.OfType("project.v0").Where(project => project != RehearsalChecks.Provisioning))
+            {
+                running.Add(StartProject(project, manifest, values));
+                say($"started {project} from its build output with the manifest's {manifest.EnvironmentOf(project).Count} variables");
+            }
+
             foreach (var container in manifest.OfType("container.v0"))
             {
                 running.Add(await ContainerStandIns.StartAsync(container, manifest, values, binaries, options.RunDirectory, cancellationToken));
                 say($"started {container} ({manifest.Resource(container).GetProperty("image").GetString()}) on port {values.Port(container, manifest.BindingsOf(container).Single().Binding)}");
             }
 
-            foreach (var project in manifest.OfType("project.v0"))
-            {
-                running.Add(StartProject(project, manifest, values));
-                say($"started {project} from its build output with the manifest's {manifest.EnvironmentOf(project).Count} variables");
-            }
-
             var checks = new RehearsalChecks(manifest, values, adminKey, running, options, say);
+            await checks.UnprovisionedServicesStayUnreadyAsync(cancellationToken);
+            running.Add(StartProject(RehearsalChecks.Provisioning, manifest, values));
+            say($"started {RehearsalChecks.Provisioning} with the manifest's {manifest.EnvironmentOf(RehearsalChecks.Provisioning).Count} variables");
+
             await checks.AllHealthyAsync(cancellationToken);
             await checks.ChaosCurlsAsync(cancellationToken);
             await checks.NightlyDrillAsync(cancellationToken);

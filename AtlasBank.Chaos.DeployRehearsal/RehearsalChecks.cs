@@ -10,11 +10,53 @@ internal sealed class RehearsalChecks(
     AspireManifest manifest, DeploymentValues values, string adminKey, IReadOnlyList<PlayedProcess> running, RehearsalOptions options, Action<string> say)
 {
     private const string Manager = "chaos-manager";
-    private const string Provisioning = "provisioning";
+    public const string Provisioning = "provisioning";
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
     private static readonly string[] SummaryFields = ["State", "FromRegion", "ToRegion", "RtoSeconds"];
 
     private string Url(string project) => values.Resolve($"{{{project}.bindings.http.url}}");
+
+    /// <summary>
+    /// With every server up and nothing provisioned, each service that reads PostgreSQL answers /health with an error
+    /// (its login does not exist yet, or its database holds an older provisioning version): no traffic reaches it
+    /// before the provisioning has run.
+    /// </summary>
+    public async Task UnprovisionedServicesStayUnreadyAsync(CancellationToken cancellationToken)
+    {
+        using var bound = Bound(cancellationToken);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var service in manifest.OfType("project.v0").Where(ReadsPostgres))
+        {
+            var process = Process(service);
+            HttpResponseMessage? health = null;
+            while (health is null)
+            {
+                if (process.HasExited || bound.IsCancellationRequested)
+                {
+                    throw Failed(process, $"'{service}' never answered /health before the provisioning ran");
+                }
+
+                try
+                {
+                    health = await http.GetAsync(new Uri($"{Url(service)}/health"), bound.Token);
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(Poll, cancellationToken);
+                }
+            }
+
+            using (health)
+            {
+                if (health.IsSuccessStatusCode)
+                {
+                    throw Failed(process, $"'{service}' reports healthy before anything created its login or its tables");
+                }
+
+                say($"{service} unready ({(int)health.StatusCode}) before the provisioning has run, as it must be");
+            }
+        }
+    }
 
     /// <summary>The provisioning exits 0; every service answers 200 on /health (ready: its database holds its version).</summary>
     public async Task AllHealthyAsync(CancellationToken cancellationToken)
@@ -181,6 +223,12 @@ internal sealed class RehearsalChecks(
         http.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
         return http;
     }
+
+    /// <summary>A service with a PostgreSQL login in its environment (a connection string that names a database).</summary>
+    private bool ReadsPostgres(string project) =>
+        manifest.EnvironmentOf(project).Any(variable => variable.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)
+            && values.Resolve(variable.Value).Contains("Database=", StringComparison.Ordinal))
+        && project != Provisioning;
 
     private PlayedProcess Process(string name) => running.Single(process => process.Name == name);
 

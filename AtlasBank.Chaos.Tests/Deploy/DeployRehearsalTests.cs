@@ -12,7 +12,7 @@ public sealed class DeployRehearsalTests(ITestOutputHelper output)
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(10);
 
     [Fact]
-    public async Task TheAppStartedFromThePublishedManifestAloneIsHealthyPassesANightlyDrillAndFailsOverAndBack()
+    public async Task TheAppStartedFromThePublishedManifestAloneWaitsUnreadyForItsProvisioningThenPassesANightlyDrillAndFailsOverAndBack()
     {
         var run = Path.Combine(Path.GetTempPath(), $"atlasbank-rehearsal-{Guid.NewGuid():N}");
         var steps = new List<string>();
@@ -37,6 +37,8 @@ public sealed class DeployRehearsalTests(ITestOutputHelper output)
             }
         }
 
+        Assert.All(["ledgerapi", "ledgerapi-dr", "chaos-manager"], service =>
+            Assert.Contains(steps, step => step.StartsWith($"{service} unready (503) before the provisioning has run", StringComparison.Ordinal)));
         Assert.Contains(steps, step => step.StartsWith("provisioning finished (exit 0)", StringComparison.Ordinal));
         Assert.Contains(steps, step => step.StartsWith("nightly drill passed", StringComparison.Ordinal));
         Assert.Contains(steps, step => step.StartsWith("failback: State completed", StringComparison.Ordinal));
