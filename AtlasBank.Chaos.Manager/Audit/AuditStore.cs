@@ -15,7 +15,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, AuditMac mac, AuditC
     /// <summary>The advisory lock that serialises appends (held by whoever extends the chain).</summary>
     internal const long ChainLock = 0x4155444954_0001; // "AUDIT" + 1
 
-    /// <summary>Whether the audit table, which the AppHost provisions (the manager's role may not create it), answers.</summary>
+    /// <summary>Whether the audit table, which the provisioning creates (the manager's role may not), answers.</summary>
     public async Task CheckTableAsync(CancellationToken cancellationToken)
     {
         await ProvisionedSchema.RequireAsync(dataSource, "chaosdb", ProvisionedSchema.ChaosVersion, cancellationToken);

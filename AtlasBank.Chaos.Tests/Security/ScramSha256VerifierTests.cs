@@ -5,7 +5,7 @@ using static AtlasBank.Chaos.Tests.Security.ServiceDatabaseCredentials;
 
 namespace AtlasBank.Chaos.Tests.Security;
 
-/// <summary>The verifier the AppHost creates roles with, checked against the real server.</summary>
+/// <summary>The verifier the provisioning creates roles with, checked against the real server.</summary>
 [Collection(AtlasAppTests.Name)]
 public sealed class ScramSha256VerifierTests(AtlasAppFixture fixture)
 {

@@ -3,7 +3,7 @@ using AtlasBank.Chaos.Contracts.Ledger;
 
 namespace AtlasBank.LedgerDr.Ledger;
 
-/// <summary>Bound from <c>Replication</c>: the subscription DR reports on (the AppHost creates it).</summary>
+/// <summary>Bound from <c>Replication</c>: the subscription DR reports on (the provisioning creates it).</summary>
 public sealed class ReplicationOptions
 {
     public const string SectionName = "Replication";

@@ -1,7 +1,7 @@
 namespace AtlasBank.Chaos.Contracts.Audit;
 
 /// <summary>
-/// The audit table <c>chaos_audit</c> in <c>chaosdb</c>: created by the AppHost, owned by a role the manager is
+/// The audit table <c>chaos_audit</c> in <c>chaosdb</c>: created by the provisioning, owned by a role the manager is
 /// not, so the manager can only append and read; a trigger refuses UPDATE, DELETE and TRUNCATE even to its owner.
 /// </summary>
 public static class AuditSchema

@@ -1,7 +1,7 @@
 namespace AtlasBank.Chaos.Contracts.Dr;
 
 /// <summary>
-/// The DR journal in <c>chaosdb</c>, created by the AppHost and owned by a role the manager is not: every failover and
+/// The DR journal in <c>chaosdb</c>, created by the provisioning and owned by a role the manager is not: every failover and
 /// failback, and each of its steps written before the step runs, so a surviving replica can finish or undo one whose
 /// coordinator died. The manager may add and read operations and steps and update an operation's progress; it may
 /// delete nothing and change no step once written.

@@ -1,7 +1,7 @@
 namespace AtlasBank.Chaos.Contracts.Drills;
 
 /// <summary>
-/// Drill runs in <c>chaosdb</c>, created by the AppHost and owned by a role the manager is not: the manager may
+/// Drill runs in <c>chaosdb</c>, created by the provisioning and owned by a role the manager is not: the manager may
 /// add and read runs, steps and checks, and update a run (its state, lease and evidence); it may delete nothing.
 /// At most one active run per target is the database's rule (a partial unique index), so two manager replicas
 /// cannot both start one.

@@ -1,7 +1,7 @@
 namespace AtlasBank.Chaos.Contracts.Ledger;
 
 /// <summary>
-/// The logical replication from the primary ledger database to DR's: created by the AppHost, observed by the
+/// The logical replication from the primary ledger database to DR's: created by the provisioning, observed by the
 /// DR ledger (<c>/dr/status</c>) under these names.
 /// </summary>
 public static class LedgerReplication

@@ -1,7 +1,7 @@
 namespace AtlasBank.Chaos.Contracts.Ledger;
 
 /// <summary>
-/// The ledger's tables, created by the AppHost on primary and DR alike (logical replication copies rows, not
+/// The ledger's tables, created by the provisioning on primary and DR alike (logical replication copies rows, not
 /// DDL), owned by a role no service logs in as. Ids are UUIDs made by the service, so a promoted DR has no
 /// sequences to catch up.
 /// </summary>
