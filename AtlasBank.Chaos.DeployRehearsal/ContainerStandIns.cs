@@ -12,7 +12,6 @@ namespace AtlasBank.Chaos.DeployRehearsal;
 /// </summary>
 public static partial class ContainerStandIns
 {
-    private const string PostgresUser = "postgres";
     private static readonly TimeSpan InitDbTimeout = TimeSpan.FromMinutes(2);
 
     public static async Task<PlayedProcess> StartAsync(
@@ -36,12 +35,12 @@ public static partial class ContainerStandIns
         string name, string tag, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> args, int port, LocalBinaries binaries,
         string runDirectory, CancellationToken cancellationToken)
     {
-        await RequireMajorAsync(name, binaries.Postgres, tag, @"\(PostgreSQL\) (\d+)\.");
+        RequireVersion(name, tag, await ServerVersions.LocalPostgresAsync(binaries));
         var root = Path.Combine(runDirectory, name);
         var data = Path.Combine(root, "data");
         var socket = Path.Combine(root, "socket");
         Directory.CreateDirectory(socket);
-        var user = environment.GetValueOrDefault("POSTGRES_USER", PostgresUser);
+        var user = environment.GetValueOrDefault("POSTGRES_USER", PostgresOsUser.Name);
         var password = environment.TryGetValue("POSTGRES_PASSWORD", out var value) && value.Length > 0
             ? value
             : throw new RehearsalException($"'{name}' has no POSTGRES_PASSWORD: the postgres image refuses to initialise without one");
@@ -54,7 +53,7 @@ public static partial class ContainerStandIns
             binaries.InitDb, "-D", data, "-U", user, $"--pwfile={passwordFile}", "--encoding=UTF8", "--no-locale",
             .. environment.GetValueOrDefault("POSTGRES_INITDB_ARGS", string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries),
         ];
-        await AsPostgresAsync(root, initDb, cancellationToken);
+        await PostgresOsUser.RunCheckedAsync(root, initDb, InitDbTimeout, cancellationToken);
         File.Delete(passwordFile);
         if (environment.TryGetValue("POSTGRES_HOST_AUTH_METHOD", out var method))
         {
@@ -72,16 +71,15 @@ public static partial class ContainerStandIns
         [
             binaries.Postgres, "-D", data, "-p", port.ToString(CultureInfo.InvariantCulture), "-k", socket, "-c", "listen_addresses=127.0.0.1", .. args,
         ];
-        return Environment.IsPrivilegedProcess
-            ? PlayedProcess.Start(name, "setpriv", [.. DropToPostgres, .. server], mapped, root, runDirectory)
-            : PlayedProcess.Start(name, server[0], server[1..], mapped, root, runDirectory);
+        var (fileName, arguments) = PostgresOsUser.Wrap(server);
+        return PlayedProcess.Start(name, fileName, arguments, mapped, root, runDirectory);
     }
 
     private static async Task<PlayedProcess> StartRedisAsync(
         string name, string tag, AspireManifest manifest, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> args, int port,
         LocalBinaries binaries, string runDirectory)
     {
-        await RequireMajorAsync(name, binaries.RedisServer, tag, @"v=(\d+\.\d+)\.");
+        RequireVersion(name, tag, await ServerVersions.LocalRedisAsync(binaries));
         var entrypoint = manifest.Resource(name).TryGetProperty("entrypoint", out var value) ? value.GetString() : null;
         if (entrypoint != "/bin/sh" || args is not ["-c", var command] || !command.StartsWith("redis-server ", StringComparison.Ordinal))
         {
@@ -95,29 +93,12 @@ public static partial class ContainerStandIns
         return PlayedProcess.Start(name, "/bin/sh", ["-c", local], environment, data, runDirectory);
     }
 
-    private static async Task RequireMajorAsync(string name, string program, string tag, string pattern)
+    private static void RequireVersion(string name, string tag, (string? Version, string Said) local)
     {
-        var version = await ExternalCommand.RunAsync(program, ["--version"], TimeSpan.FromSeconds(30));
-        var local = Regex.Match(version.StandardOutput, pattern);
-        if (!local.Success || local.Groups[1].Value != tag)
+        if (local.Version != tag)
         {
             throw new RehearsalException(
-                $"'{name}' deploys version {tag}, but the local stand-in is '{version.StandardOutput.Trim()}': what is rehearsed would not be what is deployed");
-        }
-    }
-
-    private static string[] DropToPostgres => [$"--reuid={PostgresUser}", $"--regid={PostgresUser}", "--init-groups", "--"];
-
-    private static async Task AsPostgresAsync(string root, string[] command, CancellationToken cancellationToken)
-    {
-        if (Environment.IsPrivilegedProcess)
-        {
-            await ExternalCommand.RunCheckedAsync("chown", ["-R", $"{PostgresUser}:", root], InitDbTimeout, cancellationToken);
-            await ExternalCommand.RunCheckedAsync("setpriv", [.. DropToPostgres, .. command], InitDbTimeout, cancellationToken);
-        }
-        else
-        {
-            await ExternalCommand.RunCheckedAsync(command[0], command[1..], InitDbTimeout, cancellationToken);
+                $"'{name}' deploys version {tag}, but the local stand-in is '{local.Said}': what is rehearsed would not be what is deployed");
         }
     }
 

@@ -37,20 +37,14 @@ public static class ProcessInfrastructureBuilderExtensions
     public static IResourceBuilder<ProcessPostgresServerResource> AddPostgresProcess(
         this IDistributedApplicationBuilder builder, string name, LocalBinaries binaries, RunDirectory run)
     {
-        var command = RunsAsRoot ? "setpriv" : binaries.Postgres;
+        // As root, through setpriv (PostgresOsUser), which replaces itself, so the orchestrator's stop signal reaches postgres.
+        var (command, asPostgresUser) = PostgresOsUser.Wrap([binaries.Postgres]);
         // Named as Aspire's container resource names it, so the operator sets (or reads) it the same way in both modes.
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password");
         builder.AddResource(password);
         var resource = new ProcessPostgresServerResource(name, command, run.Subdirectory(name), LoopbackPort.Free(), password, binaries);
 
-        var arguments = new List<string>();
-        if (RunsAsRoot)
-        {
-            // setpriv replaces itself with postgres, so the stop signal from the orchestrator reaches postgres.
-            arguments.AddRange(DropToPostgresUser);
-            arguments.Add(binaries.Postgres);
-        }
-
+        var arguments = new List<string>(asPostgresUser);
         arguments.AddRange([
             "-D", resource.DataDirectory,
             "-p", resource.Port.ToString(CultureInfo.InvariantCulture),
@@ -94,11 +88,6 @@ public static class ProcessInfrastructureBuilderExtensions
             .WithIconName("Database")
             .ExcludeFromManifest();
     }
-
-    private static bool RunsAsRoot => Environment.IsPrivilegedProcess;
-
-    private static string[] DropToPostgresUser =>
-        [$"--reuid={ProcessPostgresServerResource.SuperUser}", $"--regid={ProcessPostgresServerResource.SuperUser}", "--init-groups", "--"];
 
     private static async Task WriteRedisConfigAsync(ProcessRedisResource redis, CancellationToken cancellationToken)
     {
@@ -151,15 +140,7 @@ public static class ProcessInfrastructureBuilderExtensions
                 "--no-locale",
             ];
 
-            if (RunsAsRoot)
-            {
-                await ExternalCommand.RunCheckedAsync("chown", ["-R", $"{ProcessPostgresServerResource.SuperUser}:", server.DataRoot], InitDbTimeout, cancellationToken);
-                await ExternalCommand.RunCheckedAsync("setpriv", [.. DropToPostgresUser, .. initDb], InitDbTimeout, cancellationToken);
-            }
-            else
-            {
-                await ExternalCommand.RunCheckedAsync(initDb[0], initDb[1..], InitDbTimeout, cancellationToken);
-            }
+            await PostgresOsUser.RunCheckedAsync(server.DataRoot, initDb, InitDbTimeout, cancellationToken);
         }
         finally
         {

@@ -14,12 +14,7 @@ public sealed class ManifestTests : IDisposable
     [Fact]
     public async Task PublishingEmitsContainersForDataServicesAndProjectsForServices()
     {
-        var manifestPath = Path.Combine(_output, "aspire-manifest.json");
-
-        var (exitCode, log) = await PublishManifestAsync(manifestPath);
-
-        Assert.True(exitCode == 0, log);
-        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath));
+        using var manifest = await PublishedAsync();
         var resources = manifest.RootElement.GetProperty("resources");
         string TypeOf(string name) => resources.GetProperty(name).GetProperty("type").GetString()!;
 
@@ -83,28 +78,27 @@ public sealed class ManifestTests : IDisposable
     [Fact]
     public async Task TheDeployedImagesAreTheMajorsTheSuiteRuns()
     {
-        var manifestPath = Path.Combine(_output, "aspire-manifest.json");
-        var (exitCode, log) = await PublishManifestAsync(manifestPath);
-        Assert.True(exitCode == 0, log);
-        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath));
+        using var manifest = await PublishedAsync();
         var resources = manifest.RootElement.GetProperty("resources");
         var (binaries, problem) = await LocalBinaries.FindAsync(new ConfigurationBuilder().Build());
         Assert.True(binaries is not null, problem);
 
         // "postgres (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)" and "Redis server v=7.0.15 sha=…": the suite's servers.
-        var postgresVersion = await VersionOfAsync(binaries.Postgres, @"\(PostgreSQL\) (\d+)\.");
-        var redisVersion = await VersionOfAsync(binaries.RedisServer, @"v=(\d+\.\d+)\.");
+        var (postgresVersion, postgresSaid) = await ServerVersions.LocalPostgresAsync(binaries);
+        var (redisVersion, redisSaid) = await ServerVersions.LocalRedisAsync(binaries);
+        Assert.True(postgresVersion is not null, postgresSaid);
+        Assert.True(redisVersion is not null, redisSaid);
         Assert.All(["postgres", "postgres-dr", "postgres-chaos"],
             server => Assert.Equal($"docker.io/library/postgres:{postgresVersion}", resources.GetProperty(server).GetProperty("image").GetString()));
         Assert.Equal($"docker.io/library/redis:{redisVersion}", resources.GetProperty("redis").GetProperty("image").GetString());
     }
 
-    private static async Task<string> VersionOfAsync(string program, string pattern)
+    private async Task<JsonDocument> PublishedAsync()
     {
-        var result = await ExternalCommand.RunAsync(program, ["--version"], TimeSpan.FromSeconds(30));
-        var match = System.Text.RegularExpressions.Regex.Match(result.StandardOutput, pattern);
-        Assert.True(match.Success, $"'{program} --version' said: {result.StandardOutput}");
-        return match.Groups[1].Value;
+        var manifestPath = Path.Combine(_output, "aspire-manifest.json");
+        var (exitCode, log) = await PublishManifestAsync(manifestPath);
+        Assert.True(exitCode == 0, log);
+        return JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath));
     }
 
     private static async Task<(int ExitCode, string Log)> PublishManifestAsync(string manifestPath)
